@@ -1,0 +1,1 @@
+"""Decoupled side effects of authentication events (login logs, verification cache)."""
