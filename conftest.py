@@ -10,7 +10,9 @@ def pytest_collection_modifyitems(config, items):
     """Tests that need real row locks run only on MariaDB/MySQL."""
     if connection.vendor == "mysql":
         return
-    skip = pytest.mark.skip(reason="needs real row locks: runs on MariaDB (make test with DATABASE_URL=mysql://…)")
+    skip = pytest.mark.skip(
+        reason="needs real row locks: runs on MariaDB (make test with DATABASE_URL=mysql://…)"
+    )
     for item in items:
         if "mariadb" in item.keywords:
             item.add_marker(skip)
@@ -23,7 +25,9 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped and session.exitstatus == 0:
-        reporter.write_line(f"REQUIRE_NO_SKIPS: {len(skipped)} test(s) skipped; failing the run.", red=True)
+        reporter.write_line(
+            f"REQUIRE_NO_SKIPS: {len(skipped)} test(s) skipped; failing the run.", red=True
+        )
         session.exitstatus = 1
 
 

@@ -8,7 +8,16 @@ from .models import User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["-created_at"]
-    list_display = ["email", "name", "mobile", "role", "is_verified", "is_blocked", "is_staff", "created_at"]
+    list_display = [
+        "email",
+        "name",
+        "mobile",
+        "role",
+        "is_verified",
+        "is_blocked",
+        "is_staff",
+        "created_at",
+    ]
     list_filter = ["role", "is_verified", "is_blocked", "is_staff", "is_active"]
     search_fields = ["email", "name", "mobile"]
     date_hierarchy = "created_at"
@@ -24,5 +33,8 @@ class UserAdmin(BaseUserAdmin):
         (_("Activity"), {"fields": ["last_login", "device_id", "created_at", "updated_at"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]}),
+        (
+            None,
+            {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]},
+        ),
     ]

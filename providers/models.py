@@ -62,9 +62,7 @@ class Provider(models.Model):
     pincode = models.CharField(_("PIN code"), max_length=6, validators=[pincode_validator])
     phone = PhoneNumberField(_("shop phone"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="providers/%Y/%m/", blank=True)
-    gstin = models.CharField(
-        _("GSTIN"), max_length=15, blank=True, validators=[gstin_validator]
-    )
+    gstin = models.CharField(_("GSTIN"), max_length=15, blank=True, validators=[gstin_validator])
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING

@@ -44,7 +44,9 @@ def _post(
     existing = WalletTransaction.objects.filter(kind=kind, reference_id=reference_id).first()
     if existing is not None:
         return existing
-    balance = locked.wallet_balance + (amount if type_ == WalletTransaction.Type.CREDIT else -amount)
+    balance = locked.wallet_balance + (
+        amount if type_ == WalletTransaction.Type.CREDIT else -amount
+    )
     if balance < 0:
         raise InsufficientBalance(balance=locked.wallet_balance, amount=amount)
     try:

@@ -40,12 +40,21 @@ class Command(BaseCommand):
         for order, (name, slug, icon, description) in enumerate(CATEGORIES):
             Category.objects.update_or_create(
                 slug=slug,
-                defaults={"name": name, "icon": icon, "description": description, "sort_order": order},
+                defaults={
+                    "name": name,
+                    "icon": icon,
+                    "description": description,
+                    "sort_order": order,
+                },
             )
-        users = {role: self._user(email, name, role, mobile) for email, name, role, mobile in ACCOUNTS}
+        users = {
+            role: self._user(email, name, role, mobile) for email, name, role, mobile in ACCOUNTS
+        }
         self._demo_provider(users[User.Role.PROVIDER])
 
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/")
+        )
         for email, _name, role, mobile in ACCOUNTS:
             self.stdout.write(f"  {role:<9} {email}  (or {mobile})  password: {DEMO_PASSWORD}")
 
@@ -91,10 +100,17 @@ class Command(BaseCommand):
                 ("Hair colour", "1800.00", 90),
             ]:
                 Service.objects.create(
-                    provider=provider, service_name=name, category=salon, rate=rate,
+                    provider=provider,
+                    service_name=name,
+                    category=salon,
+                    rate=rate,
                     duration_minutes=minutes,
                 )
             for weekday in range(6):  # Monday to Saturday, lunch break 13:00-14:00
-                WorkingHours.objects.create(provider=provider, weekday=weekday, start_time=time(10), end_time=time(13))
-                WorkingHours.objects.create(provider=provider, weekday=weekday, start_time=time(14), end_time=time(20))
+                WorkingHours.objects.create(
+                    provider=provider, weekday=weekday, start_time=time(10), end_time=time(13)
+                )
+                WorkingHours.objects.create(
+                    provider=provider, weekday=weekday, start_time=time(14), end_time=time(20)
+                )
         return provider

@@ -1,0 +1,46 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from accounts.models import User
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user whose email is verified (allauth EmailAddress row included)."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    name = factory.Faker("name", locale="en_IN")
+    email = factory.Sequence(lambda n: f"user{n}@example.in")
+    role = User.Role.CUSTOMER
+    is_verified = True
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def email_address(self, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(
+                user=self, email=self.email, verified=self.is_verified, primary=True
+            )
+
+
+class CustomerFactory(UserFactory):
+    role = User.Role.CUSTOMER
+
+
+class ProviderUserFactory(UserFactory):
+    role = User.Role.PROVIDER
+
+
+class StaffFactory(UserFactory):
+    role = User.Role.ADMIN
+    is_staff = True
+    is_superuser = True

@@ -1,0 +1,28 @@
+import pytest
+from django.urls import reverse
+
+from providers.models import Category
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_explains_the_service_and_lists_categories(client):
+    Category.objects.create(name="Dental", slug="dental", icon="🦷")
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Book a slot, get a token" in body
+    assert "Dental" in body
+
+
+def test_unknown_page_gets_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_healthz_reports_database_and_cache(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["cache"] == "ok"
