@@ -6,6 +6,11 @@ import pytest
 from django.db import connection
 
 
+def pytest_report_header(config):
+    settings_db = connection.settings_dict
+    return f"database: {connection.vendor} ({settings_db['ENGINE']}, name {settings_db['NAME']})"
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that need real row locks run only on MariaDB/MySQL."""
     if connection.vendor == "mysql":
