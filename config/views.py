@@ -42,6 +42,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def _broker_status() -> str:
+    """Connect to the configured Celery broker once, without retrying.
+
+    A load balancer polls this every few seconds: a dead broker must answer within about two
+    seconds rather than hang the check behind kombu's retry back-off.
+    """
     from django.conf import settings
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -49,8 +54,8 @@ def _broker_status() -> str:
     try:
         from config.celery import app
 
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=0, timeout=2)
         return "ok"
     except Exception as exc:  # noqa: BLE001
         return f"error: {exc.__class__.__name__}"
