@@ -1,7 +1,15 @@
-"""Settings entry point: ``DJANGO_ENV`` picks local (default), test or production."""
+"""Settings entry point: ``DJANGO_ENV`` picks local (default), test or production.
+
+``DJANGO_ENV`` may also come from the checkout's ``.env`` (as every other variable can), so a
+server whose ``.env`` says production runs production settings for ``manage.py`` commands too.
+"""
 
 import os
+from pathlib import Path
 
+import environ
+
+environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
 _env = os.environ.get("DJANGO_ENV", "local")
 
 if _env == "production":

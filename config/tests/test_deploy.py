@@ -1,0 +1,142 @@
+"""The files in deploy/ work as written: gunicorn's config serves the app, the Passenger entry
+point finds the project from cPanel's folder, and a server's .env selects production."""
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from .test_production import BASE_DIR, PRODUCTION_ENV, run, run_python
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serving_env(tmp_path) -> dict[str, str]:
+    """Production settings on a scratch SQLite file, eager tasks, local-memory cache."""
+    return {
+        **PRODUCTION_ENV,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+        "REDIS_URL": "",
+    }
+
+
+def test_gunicorn_config_serves_the_app_behind_a_tls_proxy(tmp_path):
+    port = free_port()
+    env = {
+        **serving_env(tmp_path),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+    }
+    clean = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **env}
+    server = subprocess.Popen(  # noqa: S603
+        [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+        cwd=BASE_DIR,
+        env=clean,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read().decode()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            f"http://127.0.0.1:{port}/healthz",
+            headers={
+                "Host": "bookmytoken.in",
+                "X-Forwarded-Proto": "https",
+                "X-Forwarded-For": "203.0.113.9",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            assert response.status == 200
+            assert json.loads(response.read())["status"] == "ok"
+            assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert "Booting worker" in output
+    # The access log line carries the forwarded client address.
+    assert "203.0.113.9 - - " in output and '"GET /healthz HTTP/1.1" 200' in output
+
+
+def test_passenger_entry_point_finds_the_project_from_its_own_folder(tmp_path):
+    result = run_python(
+        """
+        import io, json, runpy
+        module = runpy.run_path("deploy/cpanel/passenger_wsgi.py")
+        app = module["application"]
+        seen = {}
+        def start_response(status, headers, exc_info=None):
+            seen["status"] = status
+            seen["headers"] = dict(headers)
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": "/healthz", "QUERY_STRING": "",
+            "SERVER_NAME": "bookmytoken.in", "SERVER_PORT": "443", "HTTP_HOST": "bookmytoken.in",
+            "wsgi.url_scheme": "https", "wsgi.input": io.BytesIO(), "wsgi.errors": io.StringIO(),
+            "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True,
+            "wsgi.run_once": False, "REMOTE_ADDR": "203.0.113.9", "SERVER_PROTOCOL": "HTTP/1.1",
+        }
+        body = b"".join(app(environ, start_response))
+        print(json.dumps({"status": seen["status"], "body": json.loads(body)}))
+        """,
+        serving_env(tmp_path),
+        cwd=BASE_DIR,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    # Apache/Passenger terminates TLS itself and says so in wsgi.url_scheme: no redirect loop.
+    assert values["status"] == "200 OK"
+    assert values["body"]["database"] == "ok"
+
+
+def test_a_servers_dot_env_selects_production_settings(tmp_path):
+    """DJANGO_ENV=production in the checkout's .env (deploy/env.production) is enough for
+    manage.py and Celery to run with production settings."""
+    shutil.copytree(BASE_DIR / "config" / "settings", tmp_path / "config" / "settings")
+    (tmp_path / "config" / "__init__.py").write_text("")
+    (tmp_path / ".env").write_text(
+        "\n".join(f"{key}={value}" for key, value in PRODUCTION_ENV.items()) + "\n"
+    )
+    code = """
+        import sys
+        sys.path.insert(1, {repo!r})
+        import config.settings as s
+        print(s.DEBUG, s.TEST_GATEWAY_ENABLED, s.SESSION_COOKIE_SECURE, s.ALLOWED_HOSTS[0])
+    """.replace("{repo!r}", repr(str(BASE_DIR)))
+    result = run_python(code, {"PYTHONPATH": str(tmp_path)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True", "bookmytoken.in"]
+    assert not (tmp_path / ".secret_key").exists()
+
+
+def test_env_production_template_lists_what_production_requires():
+    template = (BASE_DIR / "deploy" / "env.production").read_text()
+    keys = {
+        line.split("=", 1)[0]
+        for line in template.splitlines()
+        if line and not line.startswith("#") and "=" in line
+    }
+    assert set(PRODUCTION_ENV) <= keys
+    # As shipped (secrets left blank) it must not start: nobody runs on a template by accident.
+    values = dict(
+        line.split("=", 1)
+        for line in template.splitlines()
+        if line and not line.startswith("#") and "=" in line
+    )
+    result = run([sys.executable, "manage.py", "check"], values)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr

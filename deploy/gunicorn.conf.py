@@ -1,0 +1,41 @@
+"""gunicorn settings for BookMyToken behind nginx.
+
+    gunicorn -c deploy/gunicorn.conf.py
+
+Every value can be overridden from the environment (the systemd unit and the benchmark do), so
+one file serves a 2-core VPS and a bigger box alike.
+"""
+
+import multiprocessing
+import os
+
+wsgi_app = "config.wsgi:application"
+
+# nginx proxies to this address; never expose gunicorn to the internet directly.
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
+
+# Sync workers: each request holds one database connection for its duration, and nginx buffers
+# slow clients, so (2 x cores) + 1 processes keep the CPUs busy without piling up connections.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread" if threads > 1 else "sync"
+
+# A request that takes longer than this is stuck: the worker is killed and replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+
+# Recycle workers now and then so a slow leak in any library cannot grow without bound.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+
+# Only nginx on this host may tell gunicorn the original scheme (X-Forwarded-Proto).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Logs go to stdout/stderr, which systemd's journal collects.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%({x-forwarded-for}i)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+
+proc_name = "bookmytoken"
