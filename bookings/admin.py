@@ -1,0 +1,55 @@
+from django.contrib import admin
+
+from .models import Appointment, QueueDay
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(admin.ModelAdmin):
+    """Bookings change only through bookings.services, so the admin reads and searches them."""
+
+    list_display = (
+        "token_number",
+        "booking_date",
+        "slot_time",
+        "provider",
+        "service",
+        "customer_display",
+        "status",
+        "locked_price",
+        "fee_charged",
+        "created_at",
+    )
+    list_filter = ("status", "cancelled_by_role", "booking_date", "provider__city", "created_at")
+    search_fields = (
+        "provider__shop_name",
+        "service__service_name",
+        "customer__email",
+        "customer__name",
+        "walk_in_name",
+        "=token_number",
+    )
+    date_hierarchy = "booking_date"
+    list_select_related = ("provider", "service", "customer")
+    raw_id_fields = ("customer", "provider", "service", "created_by", "confirmed_by")
+    ordering = ("-booking_date", "-slot_time")
+
+    @admin.display(description="Customer", ordering="customer__name")
+    def customer_display(self, obj: Appointment) -> str:
+        return obj.customer_name if obj.customer_id else f"{obj.walk_in_name} (walk-in)"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QueueDay)
+class QueueDayAdmin(admin.ModelAdmin):
+    list_display = ("provider", "date", "now_serving", "updated_at")
+    list_filter = ("date",)
+    search_fields = ("provider__shop_name",)
+    date_hierarchy = "date"

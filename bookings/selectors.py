@@ -1,0 +1,277 @@
+"""Reads shared by the booking pages: availability from the database, search, lists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from providers import selectors as provider_selectors
+from providers.models import Provider, Service, TimeOff, WorkingHours
+
+from . import slots
+from .models import Appointment, QueueDay
+
+# How far the search page looks for a provider's next free slot.
+SEARCH_LOOKAHEAD_DAYS = 7
+
+
+def local_now() -> datetime:
+    return timezone.localtime()
+
+
+def rules_of(provider: Provider) -> slots.Rules:
+    return slots.Rules(
+        step_minutes=provider.slot_step_minutes,
+        capacity=provider.capacity,
+        min_notice_minutes=provider.min_notice_minutes,
+        max_days_ahead=provider.max_days_ahead,
+    )
+
+
+def _schedule(provider: Provider, hours: Iterable, offs: Iterable) -> slots.Schedule:
+    return slots.Schedule(
+        weekly=tuple(slots.WeeklyHours(h.weekday, h.start_time, h.end_time) for h in hours),
+        overrides=tuple(
+            slots.DayOverride(o.start_date, o.end_date, o.open_time, o.close_time) for o in offs
+        ),
+        rules=rules_of(provider),
+    )
+
+
+def schedules_for(providers: list[Provider], first: date, last: date) -> dict[int, slots.Schedule]:
+    """Schedules of many providers for [first, last] in two queries."""
+    ids = [p.pk for p in providers]
+    hours: dict[int, list] = defaultdict(list)
+    offs: dict[int, list] = defaultdict(list)
+    if ids:
+        for h in WorkingHours.objects.filter(provider_id__in=ids):
+            hours[h.provider_id].append(h)
+        for o in TimeOff.objects.filter(
+            provider_id__in=ids, start_date__lte=last, end_date__gte=first
+        ):
+            offs[o.provider_id].append(o)
+    return {p.pk: _schedule(p, hours[p.pk], offs[p.pk]) for p in providers}
+
+
+def schedule_for(provider: Provider, first: date, last: date) -> slots.Schedule:
+    return schedules_for([provider], first, last)[provider.pk]
+
+
+def _interval(appt_start, appt_end) -> slots.Interval:
+    return slots.to_minutes(appt_start), slots.to_minutes(appt_end)
+
+
+def taken_by_provider_day(
+    provider_ids: list[int], first: date, last: date, *, exclude_id: int | None = None
+) -> dict[int, dict[date, list[slots.Interval]]]:
+    """Active appointments of those providers in [first, last], in one query."""
+    result: dict[int, dict[date, list[slots.Interval]]] = defaultdict(lambda: defaultdict(list))
+    if not provider_ids:
+        return result
+    rows = Appointment.objects.filter(
+        provider_id__in=provider_ids,
+        booking_date__range=(first, last),
+        status__in=Appointment.ACTIVE_STATUSES,
+    )
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
+    for pid, day, start, end in rows.values_list(
+        "provider_id", "booking_date", "slot_time", "end_time"
+    ):
+        result[pid][day].append(_interval(start, end))
+    return result
+
+
+def taken_on(
+    provider: Provider, day: date, *, exclude_id: int | None = None
+) -> list[slots.Interval]:
+    """The active appointments of one provider on one day: the one query per requested day."""
+    return taken_by_provider_day([provider.pk], day, day, exclude_id=exclude_id)[provider.pk][day]
+
+
+def day_slots(
+    service: Service,
+    day: date,
+    *,
+    now: datetime | None = None,
+    exclude_id: int | None = None,
+) -> list:
+    """Free start times of ``day`` for ``service``: three queries (hours, time off, bookings)."""
+    provider = service.provider
+    now = now or local_now()
+    return slots.free_slots(
+        day=day,
+        schedule=schedule_for(provider, day, day),
+        duration=service.duration_minutes,
+        taken=taken_on(provider, day, exclude_id=exclude_id),
+        now=now,
+    )
+
+
+def booking_days(provider: Provider) -> list[date]:
+    today = local_now().date()
+    return [today + timedelta(days=i) for i in range(provider.max_days_ahead + 1)]
+
+
+def month_availability(
+    service: Service,
+    days: list[date],
+    *,
+    now: datetime | None = None,
+    exclude_id: int | None = None,
+) -> dict[date, str]:
+    """Which of ``days`` have a free slot for ``service``, in three queries."""
+    if not days:
+        return {}
+    provider = service.provider
+    now = now or local_now()
+    first, last = min(days), max(days)
+    taken = taken_by_provider_day([provider.pk], first, last, exclude_id=exclude_id)[provider.pk]
+    return slots.days_with_free_slots(
+        days=days,
+        schedule=schedule_for(provider, first, last),
+        duration=service.duration_minutes,
+        taken_by_day=taken,
+        now=now,
+    )
+
+
+def public_providers() -> QuerySet[Provider]:
+    """Approved providers with an active owner, as the public may see them."""
+    return provider_selectors.public_providers()
+
+
+def active_services() -> QuerySet[Service]:
+    return Service.objects.filter(is_active=True)
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    category: str = ""
+    city: str = ""
+    sort: str = "name"
+
+
+def search_providers(params: SearchParams) -> QuerySet[Provider]:
+    """Approved providers with at least one active service, filtered, with their price range."""
+    qs = (
+        public_providers()
+        .select_related("category")
+        .annotate(
+            min_rate=Min("services__rate", filter=Q(services__is_active=True)),
+            max_rate=Max("services__rate", filter=Q(services__is_active=True)),
+            service_count=Count("services", filter=Q(services__is_active=True), distinct=True),
+        )
+        .filter(service_count__gt=0)
+    )
+    if params.category:
+        qs = qs.filter(category__slug=params.category)
+    if params.city:
+        qs = qs.filter(city__iexact=params.city)
+    if params.q:
+        matching = active_services().filter(service_name__icontains=params.q)
+        qs = qs.filter(
+            Q(shop_name__icontains=params.q)
+            | Q(area__icontains=params.q)
+            | Q(pk__in=matching.values("provider_id"))
+        )
+    if params.sort == "price":
+        return qs.order_by("min_rate", "shop_name", "pk")
+    return qs.order_by("shop_name", "pk")
+
+
+def next_free_slots(providers: list[Provider], *, now: datetime | None = None) -> dict:
+    """The soonest free slot (naive wall-clock datetime or None) of each provider, for its
+    shortest active service, over the next few days: four queries however many providers."""
+    now = now or local_now()
+    if not providers:
+        return {}
+    today = now.date()
+    last = today + timedelta(days=SEARCH_LOOKAHEAD_DAYS - 1)
+    ids = [p.pk for p in providers]
+    shortest = dict(
+        active_services()
+        .filter(provider_id__in=ids)
+        .values("provider_id")
+        .annotate(d=Min("duration_minutes"))
+        .values_list("provider_id", "d")
+    )
+    schedules = schedules_for(providers, today, last)
+    taken = taken_by_provider_day(ids, today, last)
+    days = [today + timedelta(days=i) for i in range(SEARCH_LOOKAHEAD_DAYS)]
+    result = {}
+    for p in providers:
+        if p.pk not in shortest:
+            result[p.pk] = None
+            continue
+        result[p.pk] = slots.first_free_slot(
+            days=[d for d in days if d <= today + timedelta(days=p.max_days_ahead)],
+            schedule=schedules[p.pk],
+            duration=shortest[p.pk],
+            taken_by_day=taken[p.pk],
+            now=now,
+        )
+    return result
+
+
+def provider_services(provider: Provider) -> QuerySet[Service]:
+    return provider.services.filter(is_active=True).order_by("service_name")
+
+
+def cities() -> list[str]:
+    return list(public_providers().order_by("city").values_list("city", flat=True).distinct())
+
+
+def customer_appointments(user) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(customer=user).select_related(
+        "provider", "service", "provider__category"
+    )
+
+
+def provider_appointments(provider: Provider) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(provider=provider).select_related("service", "customer")
+
+
+def prefetch_hours() -> Prefetch:
+    return Prefetch(
+        "working_hours", queryset=WorkingHours.objects.order_by("weekday", "start_time")
+    )
+
+
+@dataclass
+class QueueStatus:
+    now_serving: int
+    upcoming: list[Appointment]
+    waiting: int
+
+
+def queue_status(provider: Provider, day: date | None = None) -> QueueStatus:
+    """The queue of ``provider`` today: now-serving token and the active tokens after it."""
+    day = day or local_now().date()
+    state = QueueDay.objects.filter(provider=provider, date=day).first()
+    now_serving = state.now_serving if state else 0
+    upcoming = list(
+        Appointment.objects.filter(
+            provider=provider,
+            booking_date=day,
+            status__in=Appointment.ACTIVE_STATUSES,
+            token_number__gt=now_serving,
+        )
+        .select_related("service")
+        .order_by("token_number")
+    )
+    return QueueStatus(now_serving=now_serving, upcoming=upcoming, waiting=len(upcoming))
+
+
+def minutes_until_turn(appointment: Appointment, status: QueueStatus) -> int:
+    """About how long until ``appointment`` is served: the service time of the active tokens
+    ahead of it, shared over the provider's parallel capacity."""
+    ahead = [a for a in status.upcoming if a.token_number < appointment.token_number]
+    total = sum(int(a.duration.total_seconds() // 60) for a in ahead)
+    return total // max(appointment.provider.capacity, 1)

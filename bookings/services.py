@@ -1,0 +1,490 @@
+"""Every change to an appointment: booking, the status machine, reschedule and the live queue.
+
+Each function is one transaction that locks the provider row first (the same lock
+``wallet.services`` takes, so there is one lock order), and sends its notifications and signals
+only after commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from providers.models import Provider, Service
+from wallet import services as wallet_services
+from wallet.models import WalletTransaction
+
+from . import selectors, signals, slots, tasks
+from .models import Appointment, QueueDay
+
+Status = Appointment.Status
+Actor = Appointment.Actor
+
+
+class BookingError(Exception):
+    """A booking request or transition the rules refuse; ``message`` is shown to the user."""
+
+    default_message = ""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = str(message or self.default_message)
+        super().__init__(self.message)
+
+
+class SlotUnavailable(BookingError):
+    default_message = "That time was just taken. Please pick another slot."
+
+
+class InvalidTransition(BookingError):
+    pass
+
+
+class BookingNotAllowed(BookingError):
+    pass
+
+
+class FeeNotPaid(BookingError):
+    """Confirmation refused: the provider's wallet cannot pay the platform fee."""
+
+    def __init__(self, message: str, *, topup_url: str) -> None:
+        self.topup_url = topup_url
+        super().__init__(message)
+
+
+def topup_url() -> str:
+    try:
+        return reverse("wallet:topup")
+    except NoReverseMatch:
+        return "/wallet/"
+
+
+def _now() -> datetime:
+    return timezone.localtime()
+
+
+def _lock_provider(provider_id: int) -> Provider:
+    return Provider.objects.select_for_update().get(pk=provider_id)
+
+
+def _lock_appointment(appointment: Appointment) -> tuple[Provider, Appointment]:
+    provider = _lock_provider(appointment.provider_id)
+    fresh = Appointment.objects.select_related("service", "customer").get(pk=appointment.pk)
+    fresh.provider = provider
+    return provider, fresh
+
+
+def _role_of(actor: User | None, appointment: Appointment) -> str:
+    if actor is None:
+        return Actor.SYSTEM
+    if actor.is_staff:
+        return Actor.ADMIN
+    if appointment.provider.user_id == actor.pk:
+        return Actor.PROVIDER
+    if appointment.customer_id == actor.pk:
+        return Actor.CUSTOMER
+    raise BookingNotAllowed(_("You cannot change this booking."))
+
+
+def _notify(appointment_id: int, event: str) -> None:
+    transaction.on_commit(lambda: tasks.send_appointment_email.delay(appointment_id, event))
+
+
+def _end_time(start: time, duration: int) -> time:
+    return slots.from_minutes(slots.to_minutes(start) + duration)
+
+
+def _check_slot(
+    *,
+    provider: Provider,
+    service: Service,
+    booking_date: date,
+    slot_time: time,
+    exclude_id: int | None = None,
+    at_counter: bool = False,
+) -> None:
+    """Re-check the slot inside the provider lock; raise a precise error when it is not free.
+
+    ``at_counter`` (walk-ins): the customer is already in the shop, so no notice is needed and
+    the slot in progress still counts."""
+    now = _now()
+    rules = selectors.rules_of(provider)
+    if at_counter:
+        rules = dataclasses.replace(rules, min_notice_minutes=-rules.step_minutes)
+    if booking_date < now.date():
+        raise BookingNotAllowed(_("That date is in the past."))
+    if not slots.is_within_horizon(booking_date, now.date(), rules):
+        raise BookingNotAllowed(
+            _("%(shop)s takes bookings up to %(days)s days ahead.")
+            % {"shop": provider.shop_name, "days": provider.max_days_ahead}
+        )
+    schedule = dataclasses.replace(
+        selectors.schedule_for(provider, booking_date, booking_date), rules=rules
+    )
+    intervals = slots.working_intervals(booking_date, schedule)
+    if not intervals:
+        raise BookingNotAllowed(_("%(shop)s is closed that day.") % {"shop": provider.shop_name})
+    start = slots.to_minutes(slot_time)
+    on_grid = any(
+        o <= start
+        and start + service.duration_minutes <= c
+        and (start - o) % rules.step_minutes == 0
+        for o, c in intervals
+    )
+    if not on_grid or slot_time.second or slot_time.microsecond:
+        raise BookingNotAllowed(_("That time is not one of the bookable slots."))
+    first = slots.earliest_start(booking_date, now, rules)
+    if first is None or start < first:
+        raise BookingNotAllowed(
+            _("That time is too soon: %(shop)s needs %(minutes)s minutes' notice.")
+            % {"shop": provider.shop_name, "minutes": provider.min_notice_minutes}
+        )
+    taken = selectors.taken_on(provider, booking_date, exclude_id=exclude_id)
+    if not slots.is_free(
+        day=booking_date,
+        start=slot_time,
+        schedule=schedule,
+        duration=service.duration_minutes,
+        taken=taken,
+        now=now,
+    ):
+        raise SlotUnavailable()
+
+
+def _next_token(provider: Provider, booking_date: date) -> int:
+    last = Appointment.objects.filter(provider=provider, booking_date=booking_date).aggregate(
+        m=Max("token_number")
+    )["m"]
+    return (last or 0) + 1
+
+
+def _charge_fee(provider: Provider, appointment: Appointment) -> None:
+    """Debit the platform fee for ``appointment``; raises InsufficientBalance."""
+    fee = wallet_services.platform_fee(appointment.locked_price)
+    if fee > 0:
+        wallet_services.debit(
+            provider=provider,
+            amount=fee,
+            kind=WalletTransaction.Kind.BOOKING_FEE,
+            reference_id=appointment.fee_reference,
+            notes=_("Booking fee, token %(token)s on %(date)s")
+            % {"token": appointment.token_number, "date": appointment.booking_date},
+        )
+    appointment.fee_charged = fee
+
+
+def _fee_refused(provider: Provider, exc: wallet_services.InsufficientBalance) -> FeeNotPaid:
+    url = topup_url()
+    return FeeNotPaid(
+        _(
+            "Your wallet balance (₹%(balance)s) cannot cover the platform fee of ₹%(fee)s. "
+            "Add money to your wallet (%(url)s) and confirm again."
+        )
+        % {"balance": exc.balance, "fee": exc.amount, "url": url},
+        topup_url=url,
+    )
+
+
+def _mark_confirmed(provider: Provider, appointment: Appointment, actor: User | None) -> None:
+    _charge_fee(provider, appointment)
+    appointment.status = Status.CONFIRMED
+    appointment.confirmed_at = timezone.now()
+    appointment.confirmed_by = actor
+    appointment.save(
+        update_fields=["status", "confirmed_at", "confirmed_by", "fee_charged", "updated_at"]
+    )
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    customer: User | None,
+    service: Service,
+    booking_date: date,
+    slot_time: time,
+    created_by: User | None = None,
+    walk_in_name: str = "",
+    walk_in_mobile: str = "",
+    customer_note: str = "",
+) -> Appointment:
+    """Book ``service`` at ``booking_date`` ``slot_time`` and give it the next token.
+
+    The provider row is locked, so the slot check, the token and the insert happen one booking
+    at a time per provider. Auto-confirming providers get a confirmed booking and pay the fee;
+    when their wallet is short the booking stays pending rather than failing the customer.
+    """
+    provider = _lock_provider(service.provider_id)
+    service = Service.objects.get(pk=service.pk)
+    if provider.status != Provider.Status.APPROVED:
+        raise BookingNotAllowed(_("This business is not taking bookings right now."))
+    if not service.is_active:
+        raise BookingNotAllowed(_("This service is no longer offered."))
+    if customer is None and not walk_in_name.strip():
+        raise BookingNotAllowed(_("A walk-in needs the customer's name."))
+    if customer is not None and customer.pk == provider.user_id:
+        raise BookingNotAllowed(_("You cannot book your own business."))
+    _check_slot(
+        provider=provider,
+        service=service,
+        booking_date=booking_date,
+        slot_time=slot_time,
+        at_counter=customer is None,
+    )
+    appointment = Appointment(
+        customer=customer,
+        walk_in_name=walk_in_name.strip() if customer is None else "",
+        walk_in_mobile=walk_in_mobile if customer is None else "",
+        provider=provider,
+        service=service,
+        token_number=_next_token(provider, booking_date),
+        booking_date=booking_date,
+        slot_time=slot_time,
+        end_time=_end_time(slot_time, service.duration_minutes),
+        locked_price=service.rate,
+        customer_note=customer_note,
+        created_by=created_by or customer,
+    )
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        raise SlotUnavailable() from exc
+    if provider.auto_confirm or customer is None:
+        try:
+            with transaction.atomic():
+                _mark_confirmed(provider, appointment, created_by if customer is None else None)
+        except wallet_services.InsufficientBalance:
+            appointment.status = Status.PENDING
+            appointment.fee_charged = Decimal("0.00")
+    _notify(appointment.pk, "created")
+    return appointment
+
+
+def walk_in_book(
+    *,
+    provider: Provider,
+    service: Service,
+    name: str,
+    mobile: str = "",
+    slot_time: time,
+    actor: User,
+) -> Appointment:
+    """A booking made at the counter for today; it takes the next token like any other."""
+    if service.provider_id != provider.pk:
+        raise BookingNotAllowed(_("That service belongs to another business."))
+    return appointment_book(
+        customer=None,
+        service=service,
+        booking_date=_now().date(),
+        slot_time=slot_time,
+        created_by=actor,
+        walk_in_name=name,
+        walk_in_mobile=mobile,
+    )
+
+
+def _refuse(appointment: Appointment, action: str) -> InvalidTransition:
+    return InvalidTransition(
+        _("A %(status)s booking cannot be %(action)s.")
+        % {"status": appointment.get_status_display().lower(), "action": action}
+    )
+
+
+@transaction.atomic
+def appointment_confirm(*, appointment: Appointment, actor: User) -> Appointment:
+    """pending → confirmed, by its provider or staff; debits the platform fee."""
+    provider, appointment = _lock_appointment(appointment)
+    if _role_of(actor, appointment) not in (Actor.PROVIDER, Actor.ADMIN):
+        raise BookingNotAllowed(_("Only the business can confirm a booking."))
+    if appointment.status != Status.PENDING:
+        raise _refuse(appointment, _("confirmed"))
+    if appointment.ends_at <= timezone.now():
+        raise InvalidTransition(_("This booking's time has passed."))
+    try:
+        with transaction.atomic():
+            _mark_confirmed(provider, appointment, actor)
+    except wallet_services.InsufficientBalance as exc:
+        raise _fee_refused(provider, exc) from exc
+    _notify(appointment.pk, "confirmed")
+    return appointment
+
+
+@transaction.atomic
+def appointment_complete(*, appointment: Appointment, actor: User) -> Appointment:
+    """confirmed → completed, by its provider or staff, once the booking's day has come."""
+    provider, appointment = _lock_appointment(appointment)
+    if _role_of(actor, appointment) not in (Actor.PROVIDER, Actor.ADMIN):
+        raise BookingNotAllowed(_("Only the business can complete a booking."))
+    if appointment.status != Status.CONFIRMED:
+        raise _refuse(appointment, _("completed"))
+    if appointment.booking_date > _now().date():
+        raise InvalidTransition(_("A booking can be completed on its day, not before."))
+    appointment.status = Status.COMPLETED
+    appointment.completed_at = timezone.now()
+    appointment.save(update_fields=["status", "completed_at", "updated_at"])
+    return appointment
+
+
+@transaction.atomic
+def appointment_no_show(*, appointment: Appointment, actor: User) -> Appointment:
+    """confirmed → no-show, by its provider or staff, once the slot's time has passed."""
+    provider, appointment = _lock_appointment(appointment)
+    if _role_of(actor, appointment) not in (Actor.PROVIDER, Actor.ADMIN):
+        raise BookingNotAllowed(_("Only the business can mark a no-show."))
+    if appointment.status != Status.CONFIRMED:
+        raise _refuse(appointment, _("marked as a no-show"))
+    if appointment.starts_at > timezone.now():
+        raise InvalidTransition(_("A no-show can be marked only after the booked time."))
+    appointment.status = Status.NO_SHOW
+    appointment.no_show_at = timezone.now()
+    appointment.save(update_fields=["status", "no_show_at", "updated_at"])
+    return appointment
+
+
+def customer_can_change(appointment: Appointment, now: datetime | None = None) -> bool:
+    """Whether the customer is still before the provider's cancellation cut-off."""
+    now = now or timezone.now()
+    cutoff = appointment.starts_at - timedelta(hours=appointment.provider.cancellation_cutoff_hours)
+    return appointment.is_active and now < cutoff
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appointment:
+    """pending/confirmed → cancelled. Customers only before the cut-off; the business any time,
+    with a reason. A confirmed booking's fee goes back to the provider's wallet."""
+    provider, appointment = _lock_appointment(appointment)
+    role = _role_of(actor, appointment)
+    reason = reason.strip()
+    if not appointment.is_active:
+        raise _refuse(appointment, _("cancelled"))
+    if role == Actor.CUSTOMER and not customer_can_change(appointment):
+        raise InvalidTransition(
+            _(
+                "Bookings can be cancelled online up to %(hours)s hours before the slot. "
+                "Please call %(shop)s."
+            )
+            % {"hours": provider.cancellation_cutoff_hours, "shop": provider.shop_name}
+        )
+    if role in (Actor.PROVIDER, Actor.ADMIN) and not reason:
+        raise BookingNotAllowed(_("Please give the customer a reason for cancelling."))
+    if appointment.fee_charged > 0:
+        wallet_services.credit(
+            provider=provider,
+            amount=appointment.fee_charged,
+            kind=WalletTransaction.Kind.FEE_REFUND,
+            reference_id=appointment.fee_reference,
+            notes=_("Fee refund, cancelled token %(token)s on %(date)s")
+            % {"token": appointment.token_number, "date": appointment.booking_date},
+        )
+    appointment.status = Status.CANCELLED
+    appointment.cancelled_at = timezone.now()
+    appointment.cancelled_by = actor
+    appointment.cancelled_by_role = role
+    appointment.cancel_reason = reason[:300]
+    appointment.save(
+        update_fields=[
+            "status",
+            "cancelled_at",
+            "cancelled_by",
+            "cancelled_by_role",
+            "cancel_reason",
+            "updated_at",
+        ]
+    )
+    _notify(appointment.pk, "cancelled")
+    pk = appointment.pk
+
+    def _send_signal() -> None:
+        signals.appointment_cancelled.send(
+            sender=Appointment, appointment=Appointment.objects.get(pk=pk), actor=actor
+        )
+
+    transaction.on_commit(_send_signal)
+    return appointment
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *, appointment: Appointment, actor: User, booking_date: date, slot_time: time
+) -> Appointment:
+    """Move an active booking to another free slot; a new token when the date changes."""
+    provider, appointment = _lock_appointment(appointment)
+    role = _role_of(actor, appointment)
+    if not appointment.is_active:
+        raise _refuse(appointment, _("rescheduled"))
+    if role == Actor.CUSTOMER and not customer_can_change(appointment):
+        raise InvalidTransition(
+            _("Bookings can be changed online up to %(hours)s hours before the slot.")
+            % {"hours": provider.cancellation_cutoff_hours}
+        )
+    if booking_date == appointment.booking_date and slot_time == appointment.slot_time:
+        raise BookingNotAllowed(_("Pick a different time from your current one."))
+    service = appointment.service
+    _check_slot(
+        provider=provider,
+        service=service,
+        booking_date=booking_date,
+        slot_time=slot_time,
+        exclude_id=appointment.pk,
+    )
+    if booking_date != appointment.booking_date:
+        appointment.token_number = _next_token(provider, booking_date)
+    appointment.booking_date = booking_date
+    appointment.slot_time = slot_time
+    appointment.end_time = _end_time(slot_time, service.duration_minutes)
+    appointment.rescheduled_at = timezone.now()
+    appointment.reschedule_count += 1
+    appointment.reminder_24h_sent_at = None
+    appointment.reminder_1h_sent_at = None
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        raise SlotUnavailable() from exc
+    _notify(appointment.pk, "rescheduled")
+    return appointment
+
+
+@transaction.atomic
+def queue_advance(*, provider: Provider, actor: User, day: date | None = None) -> QueueDay:
+    """Call the next active token of the day: "now serving" moves to it."""
+    provider = _lock_provider(provider.pk)
+    if actor.pk != provider.user_id and not actor.is_staff:
+        raise BookingNotAllowed(_("Only the business can move its queue."))
+    day = day or _now().date()
+    state, _created = QueueDay.objects.get_or_create(provider=provider, date=day)
+    following = (
+        Appointment.objects.filter(
+            provider=provider,
+            booking_date=day,
+            status__in=Appointment.ACTIVE_STATUSES,
+            token_number__gt=state.now_serving,
+        )
+        .order_by("token_number")
+        .values_list("token_number", flat=True)
+        .first()
+    )
+    if following is None:
+        raise BookingNotAllowed(_("No one else is waiting in today's queue."))
+    state.now_serving = following
+    state.save(update_fields=["now_serving", "updated_at"])
+    return state
+
+
+@transaction.atomic
+def queue_reset(*, provider: Provider, actor: User, day: date | None = None) -> QueueDay:
+    """Start the day's queue again from the first token (e.g. after a mistaken call)."""
+    provider = _lock_provider(provider.pk)
+    if actor.pk != provider.user_id and not actor.is_staff:
+        raise BookingNotAllowed(_("Only the business can move its queue."))
+    state, _created = QueueDay.objects.get_or_create(provider=provider, date=day or _now().date())
+    state.now_serving = 0
+    state.save(update_fields=["now_serving", "updated_at"])
+    return state
