@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import User
+from . import services
+from .forms import BlockUserForm
+from .models import Device, LoginLog, User
 
 
 @admin.register(User)
@@ -13,18 +17,19 @@ class UserAdmin(BaseUserAdmin):
         "name",
         "mobile",
         "role",
-        "is_verified",
+        "email_verified",
         "is_blocked",
         "is_staff",
         "created_at",
     ]
-    list_filter = ["role", "is_verified", "is_blocked", "is_staff", "is_active"]
+    list_filter = ["role", "email_verified", "is_blocked", "is_staff", "is_active"]
     search_fields = ["email", "name", "mobile"]
     date_hierarchy = "created_at"
-    readonly_fields = ["created_at", "updated_at", "last_login", "device_id"]
+    readonly_fields = ["created_at", "updated_at", "last_login", "device_id", "blocked_reason"]
+    actions = ["block_users", "unblock_users", "unlock_accounts"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["name", "mobile", "role", "is_verified"]}),
+        (_("Profile"), {"fields": ["name", "mobile", "role", "email_verified"]}),
         (_("Blocking"), {"fields": ["is_blocked", "blocked_reason"]}),
         (
             _("Permissions"),
@@ -38,3 +43,80 @@ class UserAdmin(BaseUserAdmin):
             {"classes": ["wide"], "fields": ["email", "name", "role", "password1", "password2"]},
         ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Blocking goes through the actions (reason, sessions ended), never a bare checkbox.
+        return [*self.readonly_fields, "is_blocked"] if obj else self.readonly_fields
+
+    @admin.action(description=_("Block selected users (asks for a reason)"))
+    def block_users(self, request, queryset):
+        form = BlockUserForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            users = list(queryset.exclude(pk=request.user.pk))
+            for user in users:
+                services.user_block(
+                    user=user, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            self.message_user(
+                request,
+                ngettext("Blocked %d user.", "Blocked %d users.", len(users)) % len(users),
+                messages.SUCCESS,
+            )
+            return None
+        return render(
+            request,
+            "accounts/admin_block_users.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Block users"),
+                "form": form,
+                "users": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description=_("Unblock selected users"))
+    def unblock_users(self, request, queryset):
+        count = 0
+        for user in queryset.filter(is_blocked=True):
+            services.user_unblock(user=user, actor=request.user)
+            count += 1
+        self.message_user(
+            request, ngettext("Unblocked %d user.", "Unblocked %d users.", count) % count
+        )
+
+    @admin.action(description=_("Unlock selected accounts (failed-login lockout)"))
+    def unlock_accounts(self, request, queryset):
+        for user in queryset:
+            services.lockout_reset(user=user)
+        self.message_user(request, _("The selected accounts can sign in again."))
+
+
+@admin.register(LoginLog)
+class LoginLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "identifier", "user", "status", "reason", "ip_address"]
+    list_filter = ["status", "reason"]
+    search_fields = ["identifier", "user__email", "ip_address", "device_id"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Device)
+class DeviceAdmin(admin.ModelAdmin):
+    list_display = ["user", "user_agent", "ip_address", "first_seen_at", "last_seen_at"]
+    search_fields = ["user__email", "device_id", "ip_address"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in Device._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

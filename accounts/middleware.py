@@ -1,10 +1,19 @@
+import secrets
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+DEVICE_COOKIE = "bmt_device"
+DEVICE_COOKIE_SALT = "accounts.device"
+DEVICE_COOKIE_MAX_AGE = 2 * 365 * 24 * 60 * 60
 
 
 class BlockedUserMiddleware:
@@ -20,3 +29,71 @@ class BlockedUserMiddleware:
             messages.error(request, _("Your account has been blocked. Contact support for help."))
             return redirect("account_login")
         return self.get_response(request)
+
+
+class DeviceCookieMiddleware:
+    """Give every browser a long-lived signed device id (``request.device_id``).
+
+    The id is random and carries no personal data; a login from an id the account has not
+    used before counts as a new device (see accounts.services.device_register_login).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        device_id = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT)
+        is_new = not (device_id and len(device_id) == 32 and device_id.isalnum())
+        if is_new:
+            device_id = secrets.token_hex(16)
+        request.device_id = device_id
+        response = self.get_response(request)
+        if is_new:
+            response.set_signed_cookie(
+                DEVICE_COOKIE,
+                device_id,
+                salt=DEVICE_COOKIE_SALT,
+                max_age=DEVICE_COOKIE_MAX_AGE,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+        return response
+
+
+class AdminOTPMiddleware:
+    """Keep /admin/ behind our login page and, for staff, behind a two-factor code.
+
+    Anonymous visitors are sent to the site login (so axes, rate limits and login logs apply);
+    signed-in non-staff get 403; staff whose session has not passed OTP are asked for a code
+    (or to set up an authenticator) when ``settings.ADMIN_OTP_REQUIRED`` is on.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        admin_prefix = reverse("admin:index")
+        if request.path.startswith(admin_prefix):
+            response = self._guard(request, admin_prefix)
+            if response is not None:
+                return response
+        return self.get_response(request)
+
+    def _guard(self, request: HttpRequest, admin_prefix: str) -> HttpResponse | None:
+        user = request.user
+        target = request.get_full_path()
+        if request.path.startswith(admin_prefix + "login/"):
+            target = request.GET.get("next") or admin_prefix
+        if not user.is_authenticated:
+            return redirect(f"{reverse('account_login')}?{urlencode({'next': target})}")
+        if not user.is_staff:
+            raise PermissionDenied
+        if settings.ADMIN_OTP_REQUIRED and not user.is_verified():
+            from .services import user_has_two_factor
+
+            if user_has_two_factor(user):
+                return redirect(f"{reverse('accounts:otp_verify')}?{urlencode({'next': target})}")
+            messages.warning(request, _("Set up two-factor authentication to use the admin site."))
+            return redirect("accounts:two_factor")
+        return None

@@ -1,1 +1,59 @@
-"""Decoupled side effects of authentication events (login logs, verification cache)."""
+"""Decoupled side effects of authentication events (login logs, devices, verification cache)."""
+
+from allauth.account.signals import email_confirmed, password_reset
+from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.dispatch import receiver
+
+from . import services
+from .identifiers import user_for_identifier
+from .models import LoginLog, User
+
+
+def _from_site_request(request) -> bool:
+    """True for real requests through our middleware (not test client force_login)."""
+    return request is not None and hasattr(request, "device_id")
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_login_succeeded")
+def on_user_logged_in(sender, request, user: User, **kwargs) -> None:
+    if not _from_site_request(request):
+        return
+    identifier = request.POST.get("login", "") if request.method == "POST" else ""
+    services.device_register_login(user=user, request=request)
+    services.login_log_record(
+        request=request,
+        status=LoginLog.Status.SUCCESS,
+        reason=LoginLog.Reason.OK,
+        identifier=identifier or user.email,
+        user=user,
+    )
+
+
+@receiver(user_login_failed, dispatch_uid="accounts_login_failed")
+def on_user_login_failed(sender, credentials: dict, request=None, **kwargs) -> None:
+    if not _from_site_request(request) or getattr(request, "_login_logged", False):
+        return
+    # Django has already replaced the password in ``credentials`` with asterisks.
+    identifier = (
+        credentials.get("login") or credentials.get("email") or credentials.get("username") or ""
+    )
+    locked = bool(getattr(request, "axes_locked_out", False))
+    services.login_log_record(
+        request=request,
+        status=LoginLog.Status.FAILED,
+        reason=LoginLog.Reason.LOCKED if locked else LoginLog.Reason.BAD_CREDENTIALS,
+        identifier=identifier,
+        user=user_for_identifier(identifier),
+    )
+
+
+@receiver(email_confirmed, dispatch_uid="accounts_email_confirmed")
+def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
+    """users.is_verified (User.email_verified) caches "this person owns their email"."""
+    User.objects.filter(pk=email_address.user_id).update(email_verified=True)
+
+
+@receiver(password_reset, dispatch_uid="accounts_password_reset_unlocks")
+def on_password_reset(sender, request, user: User, **kwargs) -> None:
+    """The real owner proved control of the mailbox: lift a lockout an attacker caused."""
+    services.lockout_reset(user=user)

@@ -9,6 +9,8 @@ handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"
+# allauth answers its own rate limits through handler429: the same friendly page.
+handler429 = "config.views.ratelimited"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

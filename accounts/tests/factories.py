@@ -16,7 +16,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name", locale="en_IN")
     email = factory.Sequence(lambda n: f"user{n}@example.in")
     role = User.Role.CUSTOMER
-    is_verified = True
+    email_verified = True
 
     @factory.post_generation
     def password(self, create, extracted, **kwargs):
@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     def email_address(self, create, extracted, **kwargs):
         if create:
             EmailAddress.objects.create(
-                user=self, email=self.email, verified=self.is_verified, primary=True
+                user=self, email=self.email, verified=self.email_verified, primary=True
             )
 
 

@@ -61,12 +61,17 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "accounts.middleware.BlockedUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: both put a message on the page they redirect to.
+    "accounts.middleware.BlockedUserMiddleware",
+    "accounts.middleware.AdminOTPMiddleware",
+    "accounts.middleware.DeviceCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Turns django-ratelimit's Ratelimited into RATELIMIT_VIEW (the friendly 429 page).
+    "django_ratelimit.middleware.RatelimitMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -178,12 +183,39 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BookMyToken] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+# allauth's own per-IP login/signup limits and its failed-login limit are off: axes enforces
+# "5 failures lock the account for 30 minutes" and django-ratelimit the per-IP limits
+# (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. Its per-email
+# limit on reset emails stays.
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": None,
+    "signup": None,
+    "reset_password": "5/m/key",
+}
+# Per client IP (accounts.ip.client_ip), POSTs only. Carrier NAT puts many people behind one
+# IP, so these are well above what one person needs.
+ACCOUNTS_RATE_LIMITS = {
+    "login": env("RATE_LIMIT_LOGIN", default="30/5m"),
+    "signup": env("RATE_LIMIT_SIGNUP", default="10/h"),
+    "password_reset": env("RATE_LIMIT_PASSWORD_RESET", default="10/h"),
+    "otp": env("RATE_LIMIT_OTP", default="10/5m"),
+}
+OTP_TOTP_ISSUER = "BookMyToken"
 
 # Lockout policy: 5 failed logins on one account lock it for 30 minutes (axes).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# The lock is on the account's email even when the mobile number was typed.
+AXES_USERNAME_CALLABLE = "accounts.identifiers.axes_username"
+# One client-IP function (proxy-aware, TRUSTED_PROXY_COUNT) for axes, rate limits and logs.
+AXES_CLIENT_IP_CALLABLE = "accounts.ip.client_ip"
+# The login page saying "locked until …" (HTTP 429) instead of axes' bare text.
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries we trust.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -1,0 +1,44 @@
+"""allauth hooks: where people land after login, how their profile is saved, one client IP."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .ip import client_ip
+
+PROVIDER_HOME = "/portal/"
+STAFF_HOME = "/adminpanel/"
+CUSTOMER_HOME = "/"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "email_password_mismatch": _("The email/mobile number or password is not correct."),
+        "too_many_login_attempts": _("Too many failed sign-in attempts. Try again later."),
+    }
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        user = request.user
+        if user.is_authenticated and user.is_staff:
+            return STAFF_HOME
+        if user.is_authenticated and user.is_provider:
+            return PROVIDER_HOME
+        return CUSTOMER_HOME
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        return self.get_login_redirect_url(request)
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        data = form.cleaned_data
+        user.name = data["name"]
+        user.mobile = data.get("mobile") or None
+        user.role = data["role"]
+        user.email_verified = False
+        if commit:
+            user.save()
+        return user
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        return client_ip(request)

@@ -1,0 +1,29 @@
+"""Account emails, sent after the change that causes them is committed."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import Device
+
+
+@shared_task
+def send_new_device_email(device_id: int) -> None:
+    """Tell the account owner that someone signed in from a browser the account never used."""
+    device = Device.objects.select_related("user").filter(pk=device_id).first()
+    if device is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "device": device,
+            "user": device.user,
+            "site_name": settings.PLATFORM_NAME,
+            "security_url": settings.SITE_URL.rstrip("/") + reverse("accounts:security"),
+            "reset_url": settings.SITE_URL.rstrip("/") + reverse("account_reset_password"),
+        }
+        subject = render_to_string("accounts/email/new_device_subject.txt", context)
+        body = render_to_string("accounts/email/new_device_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [device.user.email])

@@ -1,0 +1,338 @@
+"""Login wiring (rate limit, axes lockout, 2FA step) and the account security pages."""
+
+import base64
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from allauth.account import views as allauth_views
+from allauth.account.utils import perform_login
+from axes.decorators import axes_dispatch, axes_form_invalid
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.generic import FormView, TemplateView
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_static.models import StaticToken
+from django_ratelimit.decorators import ratelimit
+
+from config.views import ratelimited
+
+from . import selectors, services
+from .forms import LoginForm, PasswordConfirmForm, TokenForm
+from .models import LoginLog
+
+RATE_KEY = "accounts.ip.ratelimit_key"
+
+
+def rate(name: str):
+    """django-ratelimit rate callable reading settings.ACCOUNTS_RATE_LIMITS at request time."""
+
+    def _rate(group: str, request: HttpRequest) -> str:
+        return settings.ACCOUNTS_RATE_LIMITS[name]
+
+    return _rate
+
+
+def limit_posts(name: str):
+    """Per-client-IP limit on POSTs to a view; over it, the friendly 429 page."""
+    return method_decorator(
+        ratelimit(group=f"accounts.{name}", key=RATE_KEY, rate=rate(name), method="POST")
+    )
+
+
+# --- Login ------------------------------------------------------------------------------------
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the login page, saying the account is locked and until when."""
+    identifier = ""
+    if credentials:
+        identifier = credentials.get("login") or credentials.get("email") or ""
+    identifier = identifier or request.POST.get("login", "")
+    if request.method == "POST" and not getattr(request, "_login_logged", False):
+        from .identifiers import user_for_identifier
+
+        services.login_log_record(
+            request=request,
+            status=LoginLog.Status.FAILED,
+            reason=LoginLog.Reason.LOCKED,
+            identifier=identifier,
+            user=user_for_identifier(identifier),
+        )
+    form = LoginForm(initial={"login": identifier}, request=request)
+    context = {
+        "form": form,
+        "locked_until": services.locked_until(identifier),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+    }
+    return render(request, "account/login.html", context, status=429)
+
+
+@method_decorator(axes_dispatch, name="dispatch")
+@method_decorator(axes_form_invalid, name="form_invalid")
+class LoginView(allauth_views.LoginView):
+    """allauth's login, wired to axes as its documentation describes, plus a per-IP limit.
+
+    Rate limiting runs first (per IP, across accounts); then axes refuses a locked account
+    before any password is checked; allauth authenticates with the request, so axes sees it.
+    """
+
+    @limit_posts("login")
+    def dispatch(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            services.login_log_record(
+                request=request,
+                status=LoginLog.Status.FAILED,
+                reason=LoginLog.Reason.RATE_LIMITED,
+                identifier=request.POST.get("login", ""),
+            )
+            return ratelimited(request)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SignupView(allauth_views.SignupView):
+    @method_decorator(
+        ratelimit(
+            group="accounts.signup", key=RATE_KEY, rate=rate("signup"), method="POST", block=True
+        )
+    )
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        if self.request.GET.get("role") == "provider":
+            initial["role"] = "provider"
+        return initial
+
+
+class PasswordResetView(allauth_views.PasswordResetView):
+    @method_decorator(
+        ratelimit(
+            group="accounts.password_reset",
+            key=RATE_KEY,
+            rate=rate("password_reset"),
+            method="POST",
+            block=True,
+        )
+    )
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _safe_next(request: HttpRequest, url: str, default: str) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return default
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(sensitive_post_parameters("token"), name="dispatch")
+class LoginTwoFactorView(FormView):
+    """Second step of a login from a new browser for a user with 2FA."""
+
+    form_class = TokenForm
+    template_name = "accounts/login_2fa.html"
+
+    @method_decorator(
+        ratelimit(group="accounts.otp", key=RATE_KEY, rate=rate("otp"), method="POST", block=True)
+    )
+    def dispatch(self, request, *args, **kwargs):
+        self.pending_user, self.pending = services.pending_two_factor_user(request)
+        if self.pending_user is None:
+            services.pending_two_factor_clear(request)
+            messages.info(request, _("Your sign-in timed out. Please sign in again."))
+            return redirect("account_login")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user = self.pending_user
+        device = match_token(user, form.cleaned_data["token"])
+        if device is None:
+            services.login_log_record(
+                request=self.request,
+                status=LoginLog.Status.FAILED,
+                reason=LoginLog.Reason.OTP_FAILED,
+                identifier=self.pending.get("identifier", ""),
+                user=user,
+            )
+            form.add_error("token", _("That code is not right. Try again."))
+            return self.form_invalid(form)
+        services.pending_two_factor_clear(self.request)
+        response = perform_login(
+            self.request,
+            user,
+            email_verification=settings.ACCOUNT_EMAIL_VERIFICATION,
+            redirect_url=self.pending.get("redirect_url") or None,
+        )
+        if self.request.user.is_authenticated:
+            otp_login(self.request, device)
+        return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class OTPVerifyView(LoginRequiredMixin, FormView):
+    """A signed-in user proves their second factor for this session (needed for /admin/)."""
+
+    form_class = TokenForm
+    template_name = "accounts/otp_verify.html"
+
+    @method_decorator(
+        ratelimit(group="accounts.otp", key=RATE_KEY, rate=rate("otp"), method="POST", block=True)
+    )
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.user_has_two_factor(request.user):
+            return redirect("accounts:two_factor")
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        device = match_token(self.request.user, form.cleaned_data["token"])
+        if device is None:
+            form.add_error("token", _("That code is not right. Try again."))
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        messages.success(self.request, _("Code accepted."))
+        nxt = self.request.POST.get("next") or self.request.GET.get("next", "")
+        return redirect(_safe_next(self.request, nxt, "accounts:security"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = self.request.GET.get("next", "")
+        return context
+
+
+# --- Security page --------------------------------------------------------------------------
+
+
+class SecurityView(LoginRequiredMixin, TemplateView):
+    template_name = "accounts/security.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            devices=selectors.user_devices(user=user),
+            login_logs=selectors.user_recent_logins(user=user),
+            current_device_id=getattr(self.request, "device_id", ""),
+            two_factor_enabled=services.user_has_two_factor(user),
+            backup_codes_left=StaticToken.objects.filter(device__user=user).count(),
+        )
+        return context
+
+
+class SessionsEndOthersView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        services.sessions_end_others(request=request)
+        messages.success(request, _("You have been signed out on every other browser."))
+        return redirect("accounts:security")
+
+
+# --- Two-factor set-up ------------------------------------------------------------------------
+
+
+def _qr_data_uri(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    buffer = BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@method_decorator(never_cache, name="dispatch")
+class TwoFactorView(LoginRequiredMixin, FormView):
+    """Turn on 2FA: scan the QR code, confirm with a code, keep the backup codes."""
+
+    form_class = TokenForm
+    template_name = "accounts/two_factor.html"
+
+    @method_decorator(
+        ratelimit(group="accounts.otp", key=RATE_KEY, rate=rate("otp"), method="POST", block=True)
+    )
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        enabled = services.user_has_two_factor(user)
+        context["two_factor_enabled"] = enabled
+        if not enabled:
+            device = services.totp_device_start(user=user)
+            secret = base64.b32encode(device.bin_key).decode()
+            context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+            context["qr_data_uri"] = _qr_data_uri(device.config_url)
+        else:
+            context["backup_codes_left"] = StaticToken.objects.filter(device__user=user).count()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if services.user_has_two_factor(request.user):
+            return redirect("accounts:two_factor")
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            device, codes = services.totp_device_confirm(
+                user=self.request.user, token=form.cleaned_data["token"]
+            )
+        except services.TwoFactorError:
+            form.add_error("token", _("That code is not right. Check the time on your phone."))
+            return self.form_invalid(form)
+        otp_login(self.request, device)
+        # This browser is where 2FA was set up: trust it.
+        services.device_register_login(user=self.request.user, request=self.request)
+        messages.success(self.request, _("Two-factor authentication is on."))
+        return render(self.request, "accounts/backup_codes.html", {"codes": codes})
+
+
+@method_decorator(never_cache, name="dispatch")
+class BackupCodesView(LoginRequiredMixin, FormView):
+    """New backup codes (the old ones stop working); asks for the password first."""
+
+    form_class = PasswordConfirmForm
+    template_name = "accounts/backup_codes_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.user_has_two_factor(request.user):
+            return redirect("accounts:two_factor")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        codes = services.backup_codes_regenerate(user=self.request.user)
+        return render(self.request, "accounts/backup_codes.html", {"codes": codes})
+
+
+@method_decorator(never_cache, name="dispatch")
+class TwoFactorDisableView(LoginRequiredMixin, FormView):
+    form_class = PasswordConfirmForm
+    template_name = "accounts/two_factor_disable.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        services.two_factor_disable(user=self.request.user)
+        messages.success(self.request, _("Two-factor authentication is off."))
+        return redirect("accounts:security")
