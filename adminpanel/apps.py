@@ -1,6 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AdminpanelConfig(AppConfig):
     name = "adminpanel"
-    verbose_name = "Admin panel"
+    verbose_name = _("Admin panel")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+        from django.contrib import admin
+
+        from . import receivers  # noqa: F401 - connects the fraud rules to their events
+        from .models import FraudFlag
+
+        admin.site.site_header = _("BookMyToken admin")
+        admin.site.site_title = _("BookMyToken admin")
+        admin.site.index_title = _("Run the marketplace")
+        auditlog.register(FraudFlag, exclude_fields=["open_key", "updated_at"])

@@ -293,3 +293,32 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }
 RATELIMIT_VIEW = "config.views.ratelimited"
+
+# --- Fraud review (adminpanel.fraud) ------------------------------------------------------
+# A rule raises one open FraudFlag per subject when its threshold is reached within its window.
+# Failed logins from one IP: at least N failures spread over at least M distinct accounts.
+FRAUD_FAILED_LOGINS = env.int("FRAUD_FAILED_LOGINS", default=5)
+FRAUD_FAILED_LOGIN_ACCOUNTS = env.int("FRAUD_FAILED_LOGIN_ACCOUNTS", default=2)
+FRAUD_FAILED_LOGIN_WINDOW = timedelta(
+    minutes=env.int("FRAUD_FAILED_LOGIN_WINDOW_MINUTES", default=60)
+)
+# One device cookie used by at least N different accounts.
+FRAUD_DEVICE_ACCOUNTS = env.int("FRAUD_DEVICE_ACCOUNTS", default=3)
+# Payment signature mismatches for one provider within the window.
+FRAUD_SIGNATURE_FAILURES = env.int("FRAUD_SIGNATURE_FAILURES", default=3)
+FRAUD_SIGNATURE_WINDOW = timedelta(hours=env.int("FRAUD_SIGNATURE_WINDOW_HOURS", default=24))
+# A provider cancelling at least this share of at least MIN bookings made in the window.
+FRAUD_PROVIDER_CANCEL_RATE = Decimal(env("FRAUD_PROVIDER_CANCEL_RATE", default="0.30"))
+FRAUD_PROVIDER_CANCEL_MIN_BOOKINGS = env.int("FRAUD_PROVIDER_CANCEL_MIN_BOOKINGS", default=10)
+FRAUD_PROVIDER_CANCEL_WINDOW = timedelta(
+    days=env.int("FRAUD_PROVIDER_CANCEL_WINDOW_DAYS", default=30)
+)
+# A customer cancelling at least N bookings within the window.
+FRAUD_CUSTOMER_CANCELLATIONS = env.int("FRAUD_CUSTOMER_CANCELLATIONS", default=5)
+FRAUD_CUSTOMER_CANCEL_WINDOW = timedelta(
+    days=env.int("FRAUD_CUSTOMER_CANCEL_WINDOW_DAYS", default=30)
+)
+CELERY_BEAT_SCHEDULE["adminpanel-fraud-scan"] = {
+    "task": "adminpanel.tasks.fraud_scan",
+    "schedule": timedelta(minutes=env.int("FRAUD_SCAN_EVERY_MINUTES", default=15)),
+}
