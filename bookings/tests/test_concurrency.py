@@ -1,0 +1,101 @@
+"""Invariants 1 and 2 under real concurrent requests (MariaDB: real row locks)."""
+
+import threading
+from datetime import date, time
+
+import pytest
+from django.db import connection
+
+from accounts.tests.factories import CustomerFactory
+from bookings import services
+from bookings.models import Appointment
+from providers.models import Provider
+from providers.tests.factories import ProviderFactory, ServiceFactory, open_all_week
+
+pytestmark = [pytest.mark.mariadb, pytest.mark.django_db(transaction=True)]
+
+THREADS = 30
+DAY = date(2030, 1, 7)  # a Monday, well ahead of the real clock
+
+
+@pytest.fixture
+def shop():
+    provider = ProviderFactory(
+        slot_step_minutes=5, capacity=1, min_notice_minutes=0, max_days_ahead=180
+    )
+    open_all_week(provider, start=time(8), end=time(20))
+    return provider
+
+
+def run_concurrently(work):
+    """Run ``work(i)`` in THREADS threads released together; return their outcomes."""
+    barrier = threading.Barrier(THREADS)
+    outcomes: list = [None] * THREADS
+
+    def target(i):
+        try:
+            barrier.wait()
+            outcomes[i] = work(i)
+        except services.BookingError as exc:
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
+
+
+@pytest.fixture
+def customers():
+    return [CustomerFactory() for _ in range(THREADS)]
+
+
+def _book(service, customer, at):
+    return services.appointment_book(
+        customer=customer, service=service, booking_date=DAY, slot_time=at
+    )
+
+
+@pytest.fixture(autouse=True)
+def horizon(time_machine):
+    time_machine.move_to("2029-12-20T10:00+05:30", tick=True)
+
+
+def test_thirty_customers_one_slot_capacity_one(shop, customers):
+    service = ServiceFactory(provider=shop, duration_minutes=30)
+    outcomes = run_concurrently(lambda i: _book(service, customers[i], time(10)))
+    booked = [o for o in outcomes if isinstance(o, Appointment)]
+    refused = [o for o in outcomes if isinstance(o, services.SlotUnavailable)]
+    assert len(booked) == 1
+    assert len(refused) == THREADS - 1
+    assert all("just taken" in o.message for o in refused)
+    assert Appointment.objects.filter(provider=shop).count() == 1
+
+
+def test_thirty_customers_one_slot_capacity_three(shop, customers):
+    Provider.objects.filter(pk=shop.pk).update(capacity=3)
+    service = ServiceFactory(provider=shop, duration_minutes=30)
+    outcomes = run_concurrently(lambda i: _book(service, customers[i], time(10)))
+    assert sum(isinstance(o, Appointment) for o in outcomes) == 3
+    assert sum(isinstance(o, services.SlotUnavailable) for o in outcomes) == THREADS - 3
+    tokens = sorted(
+        Appointment.objects.filter(provider=shop).values_list("token_number", flat=True)
+    )
+    assert tokens == [1, 2, 3]
+
+
+def test_thirty_customers_different_slots_get_tokens_one_to_thirty(shop, customers):
+    service = ServiceFactory(provider=shop, duration_minutes=5)
+    starts = [time(8 + (5 * i) // 60, (5 * i) % 60) for i in range(THREADS)]
+    outcomes = run_concurrently(lambda i: _book(service, customers[i], starts[i]))
+    assert all(isinstance(o, Appointment) for o in outcomes), outcomes
+    tokens = sorted(
+        Appointment.objects.filter(provider=shop, booking_date=DAY).values_list(
+            "token_number", flat=True
+        )
+    )
+    assert tokens == list(range(1, THREADS + 1))
