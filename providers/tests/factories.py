@@ -72,3 +72,16 @@ def open_all_week(provider: Provider, start: time = time(9), end: time = time(17
     WorkingHours.objects.bulk_create(
         WorkingHours(provider=provider, weekday=d, start_time=start, end_time=end) for d in range(7)
     )
+
+
+def image_upload(name: str = "shop.png", size=(64, 48), fmt: str = "PNG"):
+    """A small valid image file as a browser would upload it."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", size, (79, 70, 229)).save(buffer, format=fmt)
+    content_type = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}[fmt]
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)

@@ -1,0 +1,48 @@
+"""Emails about a provider's approval status, sent after the decision is committed."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mail_admins
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import Provider
+
+
+@shared_task
+def send_provider_status_email(provider_id: int) -> None:
+    """Tell the shop owner about an approval, rejection or suspension (text + HTML)."""
+    provider = Provider.objects.select_related("user").get(pk=provider_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "provider": provider,
+            "user": provider.user,
+            "site_name": settings.PLATFORM_NAME,
+            "portal_url": settings.SITE_URL.rstrip("/") + reverse("bookings:dashboard"),
+            "profile_url": settings.SITE_URL.rstrip("/") + reverse("providers:profile"),
+        }
+        subject = render_to_string("providers/email/status_subject.txt", context)
+        text = render_to_string("providers/email/status_body.txt", context)
+        html = render_to_string("providers/email/status_body.html", context)
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=text,
+        to=[provider.user.email],
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+@shared_task
+def send_new_provider_to_staff(provider_id: int) -> None:
+    """Let the operations team (ADMIN_EMAILS) know a shop is waiting for review."""
+    provider = Provider.objects.select_related("category").get(pk=provider_id)
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "admin:providers_provider_change", args=[provider.pk]
+    )
+    mail_admins(
+        f"Shop awaiting approval: {provider.shop_name}",
+        f"{provider.shop_name} ({provider.category}, {provider.area}, {provider.city}) "
+        f"is waiting for review.\n\nReview it here: {url}\n",
+    )
