@@ -39,3 +39,32 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _media_and_email(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _wallet_ledger_invariant(request):
+    """After every database test: each provider's wallet_balance equals Σ credits − Σ debits of
+    its user's ledger rows, and is never negative (DESIGN invariant 3)."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        _DB_FIXTURES & set(request.fixturenames)
+    )
+    if not uses_db or request.instance is not None and hasattr(request.instance, "_pre_setup"):
+        yield
+        return
+    # Set the database up first so it is torn down (rolled back / flushed) after this check.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from django.db import DatabaseError, connection
+
+    if connection.in_atomic_block and connection.needs_rollback:
+        return  # the test left its transaction broken on purpose; nothing can be read
+    from wallet.invariants import ledger_mismatches
+
+    try:
+        problems = ledger_mismatches()
+    except DatabaseError:
+        return  # the test made the database unreachable on purpose (e.g. /healthz failures)
+    assert not problems, "wallet ledger invariant broken: " + "; ".join(problems)

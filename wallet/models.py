@@ -51,3 +51,132 @@ class WalletTransaction(models.Model):
     @property
     def signed_amount(self):
         return self.amount if self.type == self.Type.CREDIT else -self.amount
+
+
+class Payment(models.Model):
+    """A wallet top-up: one Razorpay order created by us, paid at most once."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Failed")
+
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="payments"
+    )
+    # The amount of the order as we created it: the only amount ever credited for it.
+    amount = models.DecimalField(_("amount (₹)"), max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="INR")
+    order_id = models.CharField(_("order id"), max_length=64, unique=True)
+    receipt = models.CharField(_("receipt"), max_length=40, unique=True)
+    gateway = models.CharField(_("gateway"), max_length=16, default="razorpay")
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.CREATED
+    )
+    payment_id = models.CharField(_("payment id"), max_length=64, blank=True)
+    method = models.CharField(_("method"), max_length=32, blank=True)
+    failure_reason = models.CharField(_("failure reason"), max_length=255, blank=True)
+    # How the payment was first confirmed: callback, webhook or reconcile.
+    confirmed_via = models.CharField(_("confirmed via"), max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "wallet_payments"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="wallet_payment_amount_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} ₹{self.amount} ({self.get_status_display()})"
+
+    @property
+    def amount_paise(self) -> int:
+        return int(self.amount * 100)
+
+
+class WebhookEvent(models.Model):
+    """A Razorpay webhook delivery whose signature checked out, stored once per event id."""
+
+    event_id = models.CharField(_("event id"), max_length=64, unique=True)
+    event = models.CharField(_("event"), max_length=64)
+    order_id = models.CharField(_("order id"), max_length=64, blank=True, db_index=True)
+    payment_id = models.CharField(_("payment id"), max_length=64, blank=True)
+    payload = models.JSONField(_("payload"))
+    # What we did with it: credited, failed, ignored, duplicate payment, amount mismatch…
+    outcome = models.CharField(_("outcome"), max_length=32, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        db_table = "wallet_webhook_events"
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.event_id}"
+
+
+class InvoiceSequence(models.Model):
+    """The last invoice number issued in one Indian financial year (April–March).
+
+    Its row is locked while a number is taken, so numbers have no gaps or repeats.
+    """
+
+    financial_year = models.CharField(max_length=7, unique=True)  # "2026-27"
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "wallet_invoice_sequences"
+
+    def __str__(self) -> str:
+        return f"{self.financial_year}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    """An issued invoice: its number is permanent, its PDF is rendered from live data."""
+
+    class Kind(models.TextChoices):
+        TOPUP = "topup", _("Wallet top-up")
+        BOOKING_FEE = "booking_fee", _("Booking fee")
+        BOOKING = "booking", _("Booking")
+
+    number = models.CharField(_("invoice number"), max_length=24, unique=True)
+    financial_year = models.CharField(_("financial year"), max_length=7)
+    sequence = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # The ledger reference (Razorpay order id, "appt-<id>") the invoice is for.
+    reference_id = models.CharField(_("reference"), max_length=64)
+    provider = models.ForeignKey(
+        "providers.Provider", on_delete=models.PROTECT, related_name="invoices"
+    )
+    # The buyer of a booking invoice; empty for platform → provider invoices.
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    amount = models.DecimalField(_("amount (₹)"), max_digits=12, decimal_places=2)
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "wallet_invoices"
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "reference_id"], name="wallet_invoice_once"),
+            models.UniqueConstraint(
+                fields=["financial_year", "sequence"], name="wallet_invoice_sequence_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def filename(self) -> str:
+        return self.number.replace("/", "-") + ".pdf"

@@ -1,13 +1,25 @@
 """Every change to a provider's wallet: one ledger row and the balance, in one transaction."""
 
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from accounts.models import User
 from providers.models import Provider
 
-from .models import WalletTransaction
+from .gateways import GatewayError, get_gateway
+from .models import Invoice, InvoiceSequence, Payment, WalletTransaction, WebhookEvent
+from .signals import payment_signature_invalid
+
+logger = logging.getLogger(__name__)
 
 PAISE = Decimal("0.01")
 
@@ -27,6 +39,22 @@ def platform_fee(price: Decimal) -> Decimal:
     return (settings.PLATFORM_FEE_FLAT + percent).quantize(PAISE, rounding=ROUND_HALF_UP)
 
 
+def _repeat(
+    existing: WalletTransaction, *, provider: Provider, locked: Provider
+) -> WalletTransaction:
+    """A repeat of an already posted (kind, reference): nothing moves, the caller sees the row.
+
+    A reference already used for another provider's wallet is a bug in the caller, never a
+    silent no-op that would leave this wallet uncharged or uncredited.
+    """
+    if existing.user_id != locked.user_id:
+        raise ValueError(
+            f"Ledger reference {existing.kind}/{existing.reference_id} belongs to another wallet."
+        )
+    provider.wallet_balance = locked.wallet_balance
+    return existing
+
+
 def _post(
     *,
     provider: Provider,
@@ -43,7 +71,7 @@ def _post(
     locked = Provider.objects.select_for_update().get(pk=provider.pk)
     existing = WalletTransaction.objects.filter(kind=kind, reference_id=reference_id).first()
     if existing is not None:
-        return existing
+        return _repeat(existing, provider=provider, locked=locked)
     balance = locked.wallet_balance + (
         amount if type_ == WalletTransaction.Type.CREDIT else -amount
     )
@@ -62,7 +90,8 @@ def _post(
             )
     except IntegrityError:
         # Backstop: the same (kind, reference) was written by someone not holding our lock.
-        return WalletTransaction.objects.get(kind=kind, reference_id=reference_id)
+        existing = WalletTransaction.objects.get(kind=kind, reference_id=reference_id)
+        return _repeat(existing, provider=provider, locked=locked)
     Provider.objects.filter(pk=locked.pk).update(wallet_balance=balance)
     provider.wallet_balance = balance
     return row
@@ -95,4 +124,376 @@ def debit(
         kind=kind,
         reference_id=reference_id,
         notes=notes,
+    )
+
+
+# --- Top-ups --------------------------------------------------------------------------------
+
+
+class PaymentError(Exception):
+    """A payment request we refuse; ``message`` is safe to show the user."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+class InvalidSignature(PaymentError):
+    """A callback or webhook whose signature does not verify: nothing was written."""
+
+
+def to_paise(amount: Decimal) -> int:
+    """Rupees (Decimal) to integer paise, only at the gateway boundary."""
+    return int((Decimal(amount).quantize(PAISE) * 100).to_integral_value())
+
+
+def topup_start(*, provider: Provider, amount: Decimal) -> Payment:
+    """Create a gateway order for ``amount`` rupees and remember it as a Payment.
+
+    The gateway is called before any transaction is opened; the Payment row is written after it
+    answers, so a slow gateway never holds a database lock.
+    """
+    gateway = get_gateway()
+    receipt = f"wt-{provider.pk}-{secrets.token_hex(8)}"
+    order = gateway.create_order(
+        amount_paise=to_paise(amount),
+        receipt=receipt,
+        notes={"provider_id": str(provider.pk), "purpose": "wallet top-up"},
+    )
+    return Payment.objects.create(
+        provider=provider,
+        amount=Decimal(amount).quantize(PAISE),
+        order_id=order.id,
+        receipt=receipt,
+        gateway=gateway.name,
+    )
+
+
+@transaction.atomic
+def payment_capture(*, order_id: str, payment_id: str, source: str, method: str = "") -> Payment:
+    """Mark the stored order paid and credit its amount, once, whoever calls first.
+
+    Locks the provider row (the wallet's one lock) and then the payment row, so callback,
+    webhook and reconciliation racing for the same order are serialised; the ledger's unique
+    (kind, reference) on the order id is the backstop.
+    """
+    payment = Payment.objects.get(order_id=order_id)
+    Provider.objects.select_for_update().get(pk=payment.provider_id)
+    payment = Payment.objects.select_for_update().select_related("provider").get(pk=payment.pk)
+    if payment.status == Payment.Status.PAID:
+        return payment
+    payment.status = Payment.Status.PAID
+    payment.payment_id = payment_id[:64]
+    payment.method = method[:32]
+    payment.failure_reason = ""
+    payment.confirmed_via = source
+    payment.paid_at = timezone.now()
+    payment.save()
+    credit(
+        provider=payment.provider,
+        amount=payment.amount,
+        kind=WalletTransaction.Kind.TOPUP,
+        reference_id=payment.order_id,
+        notes=f"Razorpay payment {payment_id}"
+        if payment.gateway == "razorpay"
+        else f"TEST MODE payment {payment_id}",
+    )
+    logger.info("wallet top-up %s credited ₹%s via %s", order_id, payment.amount, source)
+    return payment
+
+
+@transaction.atomic
+def payment_mark_failed(*, order_id: str, payment_id: str = "", reason: str = "") -> Payment:
+    """Record a failed attempt. A paid payment is never moved back."""
+    payment = Payment.objects.get(order_id=order_id)
+    Provider.objects.select_for_update().get(pk=payment.provider_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if payment.status == Payment.Status.PAID:
+        return payment
+    payment.status = Payment.Status.FAILED
+    payment.payment_id = payment_id[:64]
+    payment.failure_reason = (reason or "Payment failed")[:255]
+    payment.save()
+    return payment
+
+
+def _signature_rejected(*, provider: Provider | None, ip: str, source: str, detail: str) -> None:
+    logger.warning(
+        "wallet: invalid %s signature (provider=%s, ip=%s): %s",
+        source,
+        provider.pk if provider else None,
+        ip,
+        detail,
+    )
+    payment_signature_invalid.send(sender=Payment, provider=provider, ip=ip, source=source)
+
+
+def payment_verify_callback(
+    *, provider: Provider, order_id: str, payment_id: str, signature: str, ip: str = ""
+) -> Payment:
+    """The browser came back from checkout: verify against OUR stored order, then credit.
+
+    Raises ``InvalidSignature`` (nothing written) for an unknown order, someone else's order,
+    or a signature that does not match the stored order id.
+    """
+    payment = Payment.objects.filter(order_id=order_id, provider=provider).first()
+    if payment is None:
+        _signature_rejected(
+            provider=provider, ip=ip, source="callback", detail=f"unknown order {order_id!r}"
+        )
+        raise InvalidSignature("We could not verify this payment.")
+    gateway = get_gateway()
+    if not payment_id or not gateway.verify_payment_signature(
+        order_id=payment.order_id, payment_id=payment_id, signature=signature
+    ):
+        _signature_rejected(
+            provider=provider, ip=ip, source="callback", detail=f"order {payment.order_id}"
+        )
+        raise InvalidSignature("We could not verify this payment.")
+    return payment_capture(order_id=payment.order_id, payment_id=payment_id, source="callback")
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+
+
+@dataclass
+class WebhookResult:
+    event_id: str
+    outcome: str
+    duplicate: bool = False
+
+
+def webhook_receive(*, body: str, signature: str, event_id: str, ip: str = "") -> WebhookResult:
+    """Verify a Razorpay webhook over its raw body, store it once per event id and apply it.
+
+    Raises ``InvalidSignature`` (nothing written) when the signature does not verify and
+    ``PaymentError`` for a body that is not a JSON event. Storing the event and applying it
+    happen in one transaction: if applying fails, the event is not stored and Razorpay's retry
+    gets another chance.
+    """
+    gateway = get_gateway()
+    if not gateway.verify_webhook_signature(body=body, signature=signature):
+        _signature_rejected(provider=None, ip=ip, source="webhook", detail="webhook body")
+        raise InvalidSignature("Invalid signature.")
+    try:
+        data = json.loads(body)
+        event = str(data["event"])
+        payload = data.get("payload") or {}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PaymentError("Malformed event.") from exc
+    event_id = (event_id or "").strip()[:64] or "sha256-" + hashlib.sha256(
+        body.encode()
+    ).hexdigest()[:56]
+    payment_entity = _entity(payload, "payment")
+    order_entity = _entity(payload, "order")
+    order_id = str(payment_entity.get("order_id") or order_entity.get("id") or "")[:64]
+    payment_id = str(payment_entity.get("id") or "")[:64]
+
+    if WebhookEvent.objects.filter(event_id=event_id).exists():
+        return WebhookResult(event_id=event_id, outcome="duplicate", duplicate=True)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                stored = WebhookEvent.objects.create(
+                    event_id=event_id,
+                    event=event[:64],
+                    order_id=order_id,
+                    payment_id=payment_id,
+                    payload=data,
+                )
+        except IntegrityError:
+            # The same event is being (or was just) handled by a concurrent delivery.
+            return WebhookResult(event_id=event_id, outcome="duplicate", duplicate=True)
+        outcome = _apply_event(
+            event=event,
+            order_id=order_id,
+            payment_id=payment_id,
+            payment_entity=payment_entity,
+            order_entity=order_entity,
+        )
+        stored.outcome = outcome
+        stored.save(update_fields=["outcome"])
+    return WebhookResult(event_id=event_id, outcome=outcome)
+
+
+def _entity(payload: dict, name: str) -> dict:
+    value = payload.get(name)
+    if isinstance(value, dict) and isinstance(value.get("entity"), dict):
+        return value["entity"]
+    return {}
+
+
+def _apply_event(
+    *, event: str, order_id: str, payment_id: str, payment_entity: dict, order_entity: dict
+) -> str:
+    if event not in ("payment.captured", "order.paid", "payment.failed"):
+        return "ignored"
+    payment = Payment.objects.filter(order_id=order_id).first() if order_id else None
+    if payment is None:
+        logger.warning("wallet webhook %s for unknown order %r", event, order_id)
+        return "unknown order"
+    if event == "payment.failed":
+        payment = payment_mark_failed(
+            order_id=order_id,
+            payment_id=payment_id,
+            reason=str(payment_entity.get("error_description") or "Payment failed"),
+        )
+        return "failed" if payment.status == Payment.Status.FAILED else "already paid"
+    if event == "order.paid":
+        paid = order_entity.get("amount_paid", payment_entity.get("amount"))
+    else:
+        paid = payment_entity.get("amount")
+    currency = payment_entity.get("currency") or order_entity.get("currency") or "INR"
+    if str(paid) != str(payment.amount_paise) or currency != payment.currency:
+        logger.error(
+            "wallet webhook %s amount %s %s does not match order %s (₹%s): not credited",
+            event,
+            paid,
+            currency,
+            order_id,
+            payment.amount,
+        )
+        return "amount mismatch"
+    if payment_entity and payment_entity.get("status") not in (None, "captured"):
+        return "not captured"
+    payment_capture(
+        order_id=order_id,
+        payment_id=payment_id,
+        source="webhook",
+        method=str(payment_entity.get("method") or ""),
+    )
+    return "credited"
+
+
+# --- Reconciliation ---------------------------------------------------------------------------
+
+
+@dataclass
+class ReconcileReport:
+    checked: int = 0
+    credited: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def payments_reconcile(
+    *, older_than: timedelta = timedelta(minutes=15), max_age: timedelta = timedelta(days=3)
+) -> ReconcileReport:
+    """Ask the gateway about orders still open after ``older_than`` and credit captured ones.
+
+    Each gateway call happens outside any transaction; crediting goes through
+    ``payment_capture``, so an order already credited by callback or webhook is left alone.
+    """
+    report = ReconcileReport()
+    gateway = get_gateway()
+    now = timezone.now()
+    open_payments = Payment.objects.filter(
+        status=Payment.Status.CREATED,
+        gateway=gateway.name,
+        created_at__lte=now - older_than,
+        created_at__gte=now - max_age,
+    ).order_by("created_at")
+    for payment in open_payments.iterator():
+        report.checked += 1
+        try:
+            items = gateway.order_payments(payment.order_id)
+        except GatewayError as exc:
+            report.errors.append(f"{payment.order_id}: {exc}")
+            logger.warning("wallet reconcile: %s: %s", payment.order_id, exc)
+            continue
+        captured = [
+            item
+            for item in items
+            if item.get("status") == "captured"
+            and str(item.get("amount")) == str(payment.amount_paise)
+            and item.get("order_id", payment.order_id) == payment.order_id
+        ]
+        if not captured:
+            continue
+        item = captured[0]
+        result = payment_capture(
+            order_id=payment.order_id,
+            payment_id=str(item.get("id", "")),
+            source="reconcile",
+            method=str(item.get("method") or ""),
+        )
+        if result.confirmed_via == "reconcile":
+            report.credited.append(payment.order_id)
+    return report
+
+
+# --- Invoices ------------------------------------------------------------------------------
+
+
+def financial_year(at: datetime) -> str:
+    """The Indian financial year (April–March) of ``at`` in local time, e.g. "2026-27"."""
+    local = timezone.localtime(at)
+    start = local.year if local.month >= 4 else local.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _lock_sequence(year: str) -> InvoiceSequence:
+    try:
+        return InvoiceSequence.objects.select_for_update().get(financial_year=year)
+    except InvoiceSequence.DoesNotExist:
+        # Rows are created ahead of time by a migration; this covers years beyond those.
+        try:
+            with transaction.atomic():
+                InvoiceSequence.objects.create(financial_year=year)
+        except IntegrityError:
+            pass
+        return InvoiceSequence.objects.select_for_update().get(financial_year=year)
+
+
+@transaction.atomic
+def invoice_issue(
+    *,
+    kind: str,
+    reference_id: str,
+    provider: Provider,
+    amount: Decimal,
+    customer: User | None = None,
+) -> Invoice:
+    """The invoice for (kind, reference), numbered on first issue: INV/2026-27/000123.
+
+    The year's counter row is locked while the number is taken, so concurrent issues get
+    consecutive numbers with no gaps (a rolled-back issue rolls its number back too) and no
+    repeats; asking again for the same (kind, reference) returns the same invoice.
+    """
+    existing = Invoice.objects.filter(kind=kind, reference_id=reference_id).first()
+    if existing is not None:
+        return existing
+    issued_at = timezone.now()
+    year = financial_year(issued_at)
+    sequence = _lock_sequence(year)
+    existing = Invoice.objects.filter(kind=kind, reference_id=reference_id).first()
+    if existing is not None:
+        return existing
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return Invoice.objects.create(
+        number=f"INV/{year}/{sequence.last_number:06d}",
+        financial_year=year,
+        sequence=sequence.last_number,
+        kind=kind,
+        reference_id=reference_id,
+        provider=provider,
+        customer=customer,
+        amount=Decimal(amount).quantize(PAISE),
+        issued_at=issued_at,
+    )
+
+
+def invoice_for_transaction(*, txn: WalletTransaction) -> Invoice:
+    """The platform → provider invoice of a top-up or booking-fee ledger row."""
+    kinds = {
+        WalletTransaction.Kind.TOPUP: Invoice.Kind.TOPUP,
+        WalletTransaction.Kind.BOOKING_FEE: Invoice.Kind.BOOKING_FEE,
+    }
+    if txn.kind not in kinds:
+        raise PaymentError("This wallet entry has no invoice.")
+    return invoice_issue(
+        kind=kinds[txn.kind],
+        reference_id=txn.reference_id,
+        provider=Provider.objects.get(user_id=txn.user_id),
+        amount=txn.amount,
     )

@@ -280,6 +280,12 @@ TEST_GATEWAY_ENABLED = not RAZORPAY_KEY_ID
 PLATFORM_FEE_FLAT = Decimal(env("PLATFORM_FEE_FLAT", default="5.00"))
 PLATFORM_FEE_PERCENT = Decimal(env("PLATFORM_FEE_PERCENT", default="0"))
 WALLET_LOW_BALANCE = Decimal(env("WALLET_LOW_BALANCE", default="100.00"))
+# Top-up orders still unpaid after this many minutes are checked with Razorpay (wallet task).
+WALLET_RECONCILE_AFTER_MINUTES = env.int("WALLET_RECONCILE_AFTER_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["wallet-reconcile-payments"] = {
+    "task": "wallet.tasks.reconcile_payments",
+    "schedule": timedelta(minutes=env.int("WALLET_RECONCILE_EVERY_MINUTES", default=10)),
+}
 PLATFORM_NAME = "BookMyToken"
 PLATFORM_GSTIN = env("PLATFORM_GSTIN", default="")
 PLATFORM_ADDRESS = env("PLATFORM_ADDRESS", default="Bengaluru, Karnataka, India")

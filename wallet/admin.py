@@ -1,0 +1,59 @@
+"""Money records are read-only in the admin: they change only through wallet.services."""
+
+from django.contrib import admin
+
+from .models import Invoice, Payment, WalletTransaction, WebhookEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WalletTransaction)
+class WalletTransactionAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "user", "type", "kind", "amount", "balance_after", "reference_id")
+    list_filter = ("type", "kind", "created_at")
+    search_fields = ("reference_id", "user__email", "user__name", "notes")
+    list_select_related = ("user",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "provider",
+        "amount",
+        "status",
+        "order_id",
+        "payment_id",
+        "gateway",
+    )
+    list_filter = ("status", "gateway", "confirmed_via", "created_at")
+    search_fields = ("order_id", "payment_id", "receipt", "provider__shop_name")
+    list_select_related = ("provider",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(ReadOnlyAdmin):
+    list_display = ("received_at", "event", "event_id", "order_id", "outcome")
+    list_filter = ("event", "outcome")
+    search_fields = ("event_id", "order_id", "payment_id")
+    date_hierarchy = "received_at"
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ("number", "issued_at", "kind", "provider", "customer", "amount")
+    list_filter = ("kind", "financial_year")
+    search_fields = ("number", "reference_id", "provider__shop_name", "customer__email")
+    list_select_related = ("provider", "customer")
+    date_hierarchy = "issued_at"

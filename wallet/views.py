@@ -1,0 +1,432 @@
+"""Wallet pages: balance and history, add money (checkout + callback), webhook, invoices.
+
+Views parse input and call one service; money moves only in ``wallet.services``.
+"""
+
+import csv
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic import FormView, TemplateView
+from django_ratelimit.decorators import ratelimit
+
+from accounts.ip import client_ip
+from providers.mixins import ProviderRequiredMixin
+from providers.models import Provider
+
+from . import selectors, services
+from .forms import HistoryFilterForm, TopUpForm
+from .gateways import GatewayError, TestGateway, get_gateway
+from .invoices import pdf_response, platform_party, platform_tax, provider_party
+from .models import Payment, WalletTransaction
+
+logger = logging.getLogger(__name__)
+
+HISTORY_PAGE_SIZE = 25
+
+
+def _filtered_history(request: HttpRequest, provider: Provider):
+    form = HistoryFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        rows = selectors.transactions_for(
+            provider=provider,
+            type_=data["type"],
+            kind=data["kind"],
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+        )
+    elif form.is_bound:
+        rows = WalletTransaction.objects.none()
+    else:
+        rows = selectors.transactions_for(provider=provider)
+    return form, rows
+
+
+@method_decorator(never_cache, name="dispatch")
+class WalletView(ProviderRequiredMixin, TemplateView):
+    """Balance, filtered and paginated history, recent top-ups."""
+
+    template_name = "wallet/wallet.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        provider = self.provider
+        form, rows = _filtered_history(self.request, provider)
+        page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            page_obj=page,
+            query=query.urlencode(),
+            is_filtered=any(query.get(k) for k in ("type", "kind", "date_from", "date_to")),
+            low_balance=selectors.is_low_balance(provider),
+            low_balance_threshold=settings.WALLET_LOW_BALANCE,
+            payments=selectors.recent_payments(provider=provider),
+            invoice_kinds=(WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE),
+        )
+        return context
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+class WalletExportView(ProviderRequiredMixin, View):
+    """The (filtered) history as CSV, for the provider's accountant."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form, rows = _filtered_history(request, self.provider)
+        if form.is_bound and not form.is_valid():
+            return HttpResponseBadRequest(_("Check the filter dates."))
+        writer = csv.writer(_Echo())
+
+        def lines():
+            yield writer.writerow(
+                [
+                    _("Date"),
+                    _("Type"),
+                    _("For"),
+                    _("Amount (INR)"),
+                    _("Balance after (INR)"),
+                    _("Reference"),
+                    _("Notes"),
+                ]
+            )
+            for row in rows.iterator():
+                yield writer.writerow(
+                    [
+                        timezone.localtime(row.created_at).strftime("%Y-%m-%d %H:%M"),
+                        row.get_type_display(),
+                        row.get_kind_display(),
+                        f"{row.signed_amount:.2f}",
+                        f"{row.balance_after:.2f}",
+                        row.reference_id,
+                        _csv_safe(row.notes),
+                    ]
+                )
+
+        filename = f"wallet-{timezone.localdate():%Y-%m-%d}.csv"
+        return StreamingHttpResponse(
+            lines(),
+            content_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+
+def _csv_safe(value: str) -> str:
+    """Keep spreadsheet apps from running a cell as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@method_decorator(ratelimit(key="user", rate="30/h", method="POST", block=True), name="post")
+class TopUpView(ProviderRequiredMixin, FormView):
+    """Add money: choose an amount; we create the gateway order and open checkout."""
+
+    template_name = "wallet/topup.html"
+    form_class = TopUpForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        amount = self.request.GET.get("amount", "")
+        if amount.isdigit() and len(amount) <= 6:
+            initial["amount"] = amount
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["presets"] = (500, 1000, 2000, 5000)
+        context["is_test_gateway"] = _gateway_is_test()
+        return context
+
+    def form_valid(self, form):
+        try:
+            payment = services.topup_start(
+                provider=self.provider, amount=form.cleaned_data["amount"]
+            )
+        except GatewayError as exc:
+            logger.error(
+                "wallet: could not create an order for provider %s: %s", self.provider.pk, exc
+            )
+            form.add_error(
+                None, _("The payment service is not answering right now. Please try again.")
+            )
+            return self.form_invalid(form)
+        return redirect("wallet:checkout", order_id=payment.order_id)
+
+
+def _gateway_is_test() -> bool:
+    try:
+        return get_gateway().is_test
+    except GatewayError:
+        return False
+
+
+class _OwnPaymentMixin(ProviderRequiredMixin):
+    def get_payment(self, order_id: str) -> Payment:
+        return get_object_or_404(Payment, order_id=order_id, provider=self.provider)
+
+
+@method_decorator(never_cache, name="dispatch")
+class CheckoutView(_OwnPaymentMixin, TemplateView):
+    """Opens Razorpay Checkout (static/js/wallet.js) for one of our stored orders."""
+
+    template_name = "wallet/checkout.html"
+
+    def get(self, request, *args, **kwargs):
+        payment = self.get_payment(kwargs["order_id"])
+        if payment.status == Payment.Status.PAID:
+            return redirect("wallet:payment", order_id=payment.order_id)
+        gateway = get_gateway()
+        if gateway.is_test:
+            return redirect("wallet:test_checkout", order_id=payment.order_id)
+        self.payment = payment
+        self.gateway = gateway
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            payment=self.payment,
+            checkout={
+                "key": self.gateway.key_id,
+                "amount": self.payment.amount_paise,
+                "currency": self.payment.currency,
+                "order_id": self.payment.order_id,
+                "name": settings.PLATFORM_NAME,
+                "description": _("Wallet top-up"),
+                "prefill_name": user.name,
+                "prefill_email": user.email,
+                "prefill_contact": str(user.mobile or ""),
+            },
+        )
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+@method_decorator(ratelimit(key="user", rate="60/h", method="POST", block=True), name="post")
+class CallbackView(ProviderRequiredMixin, View):
+    """Checkout hands the browser back here (POST, with our CSRF token) after paying."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        order_id = request.POST.get("razorpay_order_id", "")[:64]
+        payment_id = request.POST.get("razorpay_payment_id", "")[:64]
+        signature = request.POST.get("razorpay_signature", "")[:128]
+        if not payment_id and request.POST.get("error[code]"):
+            # Checkout reports a failed attempt; the signed webhook is what records it.
+            reason = request.POST.get("error[description]", "")[:255]
+            return self._failed(order_id, reason or _("The payment did not go through."))
+        try:
+            payment = services.payment_verify_callback(
+                provider=self.provider,
+                order_id=order_id,
+                payment_id=payment_id,
+                signature=signature,
+                ip=client_ip(request),
+            )
+        except services.InvalidSignature:
+            return self._failed(order_id, _("We could not verify this payment."), status=400)
+        messages.success(
+            request,
+            _("₹%(amount)s added to your wallet.") % {"amount": payment.amount},
+        )
+        return redirect("wallet:payment", order_id=payment.order_id)
+
+    def _failed(self, order_id: str, reason: str, status: int = 200) -> HttpResponse:
+        payment = Payment.objects.filter(order_id=order_id, provider=self.provider).first()
+        return render(
+            self.request,
+            "wallet/payment_failed.html",
+            {"provider": self.provider, "payment": payment, "reason": reason},
+            status=status,
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class PaymentDetailView(_OwnPaymentMixin, TemplateView):
+    """Where a top-up stands: paid, failed or still awaiting payment."""
+
+    template_name = "wallet/payment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        payment = self.get_payment(kwargs["order_id"])
+        context["payment"] = payment
+        context["txn"] = WalletTransaction.objects.filter(
+            kind=WalletTransaction.Kind.TOPUP, reference_id=payment.order_id
+        ).first()
+        return context
+
+
+@csrf_exempt
+@require_POST
+def webhook(request: HttpRequest) -> HttpResponse:
+    """Razorpay webhook: the only CSRF-exempt view; trust comes from the body's signature."""
+    try:
+        body = request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return HttpResponseBadRequest("Malformed body.")
+    try:
+        result = services.webhook_receive(
+            body=body,
+            signature=request.headers.get("X-Razorpay-Signature", ""),
+            event_id=request.headers.get("X-Razorpay-Event-Id", ""),
+            ip=client_ip(request),
+        )
+    except services.InvalidSignature:
+        return HttpResponseBadRequest("Invalid signature.")
+    except services.PaymentError as exc:
+        return HttpResponseBadRequest(exc.message)
+    return JsonResponse({"status": "ok", "outcome": result.outcome})
+
+
+# --- TEST MODE gateway ------------------------------------------------------------------------
+
+
+def _test_gateway() -> TestGateway:
+    if not settings.TEST_GATEWAY_ENABLED:
+        raise Http404("The test gateway is off.")
+    gateway = get_gateway()
+    if not isinstance(gateway, TestGateway):
+        raise Http404("Razorpay keys are configured: the test gateway is off.")
+    return gateway
+
+
+@method_decorator(never_cache, name="dispatch")
+class TestCheckoutView(_OwnPaymentMixin, View):
+    """A stand-in for Razorpay Checkout when no keys are configured (local use and tests).
+
+    "Pay" signs the payment with the local key secret exactly as Razorpay does, optionally
+    delivers the signed ``payment.captured`` webhook, and posts the browser to the real
+    callback; "Fail" delivers ``payment.failed``. The same verification and crediting run.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        self.gateway = _test_gateway()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: HttpRequest, order_id: str) -> HttpResponse:
+        payment = self.get_payment(order_id)
+        if payment.status == Payment.Status.PAID:
+            return redirect("wallet:payment", order_id=payment.order_id)
+        return render(
+            request, "wallet/test_checkout.html", {"payment": payment, "provider": self.provider}
+        )
+
+    def post(self, request: HttpRequest, order_id: str) -> HttpResponse:
+        payment = self.get_payment(order_id)
+        outcome = request.POST.get("outcome")
+        if outcome not in ("pay", "fail"):
+            return HttpResponseBadRequest(_("Choose pay or fail."))
+        payment_id = self.gateway.new_payment_id()
+        if request.POST.get("send_webhook"):
+            event = "payment.captured" if outcome == "pay" else "payment.failed"
+            body = self.gateway.webhook_body(
+                event=event,
+                order_id=payment.order_id,
+                payment_id=payment_id,
+                amount_paise=payment.amount_paise,
+                error="" if outcome == "pay" else "TEST MODE: payment declined",
+            )
+            services.webhook_receive(
+                body=body,
+                signature=self.gateway.sign_webhook(body),
+                event_id=f"evt_T{payment_id[5:]}",
+                ip=client_ip(request),
+            )
+        if outcome == "pay":
+            fields = {
+                "razorpay_order_id": payment.order_id,
+                "razorpay_payment_id": payment_id,
+                "razorpay_signature": self.gateway.sign_payment(
+                    order_id=payment.order_id, payment_id=payment_id
+                ),
+            }
+        else:
+            fields = {
+                "razorpay_order_id": payment.order_id,
+                "error[code]": "BAD_REQUEST_ERROR",
+                "error[description]": _("TEST MODE: the payment was declined."),
+                "error[metadata][order_id]": payment.order_id,
+                "error[metadata][payment_id]": payment_id,
+            }
+        return render(
+            request,
+            "wallet/test_return.html",
+            {"fields": fields, "outcome": outcome, "action": reverse("wallet:callback")},
+        )
+
+
+# --- Invoices --------------------------------------------------------------------------------
+
+
+@login_required
+@never_cache
+def transaction_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """PDF invoice (platform → provider) of a top-up or booking fee. Owner or staff only."""
+    txn = get_object_or_404(WalletTransaction, pk=pk)
+    if not request.user.is_staff and txn.user_id != request.user.pk:
+        raise Http404
+    if txn.kind not in (WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE):
+        raise Http404
+    invoice = services.invoice_for_transaction(txn=txn)
+    provider = Provider.objects.select_related("user").get(pk=invoice.provider_id)
+    refund = None
+    payment = None
+    if txn.kind == WalletTransaction.Kind.BOOKING_FEE:
+        refund = WalletTransaction.objects.filter(
+            kind=WalletTransaction.Kind.FEE_REFUND, reference_id=txn.reference_id
+        ).first()
+    else:
+        payment = Payment.objects.filter(order_id=txn.reference_id).first()
+    if txn.kind == WalletTransaction.Kind.TOPUP:
+        title = _("Wallet top-up invoice")
+        description = _("Prepaid wallet balance")
+    else:
+        title = _("Tax invoice") if settings.PLATFORM_GSTIN else _("Invoice")
+        description = _("Platform fee for booking %(ref)s") % {"ref": txn.reference_id}
+    tax = (
+        platform_tax(txn.amount, provider)
+        if txn.kind == WalletTransaction.Kind.BOOKING_FEE
+        else None
+    )
+    return pdf_response(
+        request,
+        invoice=invoice,
+        template="wallet/invoice_platform.html",
+        context={
+            "title": title,
+            "seller": platform_party(),
+            "buyer": provider_party(provider),
+            "txn": txn,
+            "payment": payment,
+            "refund": refund,
+            "lines": [{"description": description, "amount": txn.amount}],
+            "tax": tax,
+            "total": txn.amount,
+            "is_staff_view": request.user.is_staff,
+        },
+    )
