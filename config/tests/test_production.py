@@ -53,6 +53,7 @@ def production_settings(env: dict[str, str]) -> dict:
         db = settings.DATABASES["default"]
         print(json.dumps({
             "DEBUG": settings.DEBUG,
+            "ROOT_URLCONF": settings.ROOT_URLCONF,
             "TEST_GATEWAY_ENABLED": settings.TEST_GATEWAY_ENABLED,
             "ADMIN_OTP_REQUIRED": settings.ADMIN_OTP_REQUIRED,
             "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
@@ -104,6 +105,7 @@ def test_check_deploy_fails_when_a_security_setting_is_weakened():
 def test_production_settings_come_from_the_environment():
     values = production_settings({**PRODUCTION_ENV, "DEBUG": "true"})
     assert values["DEBUG"] is False  # even when the environment asks for it
+    assert values["ROOT_URLCONF"] == "config.urls"
     assert values["TEST_GATEWAY_ENABLED"] is False
     assert values["ADMIN_OTP_REQUIRED"] is True
     assert values["ALLOWED_HOSTS"] == ["bookmytoken.in", "www.bookmytoken.in"]
