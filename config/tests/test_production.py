@@ -228,3 +228,76 @@ def test_local_settings_generate_the_secret_key_once(tmp_path):
     third = run_python(code, {**env, "SECRET_KEY": "from-the-environment"}, cwd=tmp_path)
     assert third.stdout.split()[0] == "from-the-environment"
     assert not key_file.exists()
+
+
+@pytest.fixture(scope="module")
+def production_site(tmp_path_factory):
+    """A migrated scratch database and collected static files, as a deployment has them."""
+    folder = tmp_path_factory.mktemp("production-site")
+    env = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
+        "REDIS_URL": "",
+        "STATIC_ROOT": str(folder / "static"),
+    }
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        result = run([PYTHON, "manage.py", *command, "-v0"], env)
+        assert result.returncode == 0, result.stderr
+    return env
+
+
+def test_test_gateway_cannot_be_reached_in_production(production_site):
+    """Even the provider who owns a pending order gets a 404 from the TEST MODE gateway, and
+    checkout does not send anyone there."""
+    result = run_python(
+        """
+        import json
+        import django
+        django.setup()
+        from decimal import Decimal
+        from django.test import Client
+        from django.urls import reverse
+        from accounts.models import User
+        from providers.models import Category, Provider
+        from wallet.models import Payment
+
+        user = User.objects.create_user(
+            "shop@example.in", "pw-123456789", name="Shop", role="provider", email_verified=True
+        )
+        category = Category.objects.create(name="Salon", slug="salon")
+        provider = Provider.objects.create(
+            user=user, shop_name="Shop", slug="shop", category=category, address="1 Road",
+            area="Centre", city="Pune", pincode="411001", status="approved",
+        )
+        Payment.objects.create(
+            provider=provider, amount=Decimal("500.00"), order_id="order_TEST1", receipt="r1"
+        )
+        client = Client(HTTP_HOST="bookmytoken.in", HTTP_X_FORWARDED_PROTO="https")
+        path = reverse("wallet:test_checkout", args=["order_TEST1"])
+        anonymous = client.get(path).status_code
+        client.force_login(user)
+        owner_get = client.get(path)
+        owner_post = client.post(path, {"outcome": "pay"})
+        checkout = client.get(reverse("wallet:checkout", args=["order_TEST1"]))
+        print(json.dumps({
+            "path": path,
+            "anonymous": anonymous,
+            "owner_get": owner_get.status_code,
+            "owner_post": owner_post.status_code,
+            "friendly_404": "Page not found" in owner_get.content.decode(),
+            "checkout": checkout.status_code,
+            "checkout_location": checkout.headers.get("Location", ""),
+            "paid": Payment.objects.get(order_id="order_TEST1").status,
+        }))
+        """,
+        production_site,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["path"] == "/wallet/test-gateway/order_TEST1/"
+    assert values["anonymous"] == 404
+    assert values["owner_get"] == 404
+    assert values["owner_post"] == 404
+    assert values["friendly_404"] is True
+    assert "test-gateway" not in values["checkout_location"]
+    assert values["paid"] != "paid"
