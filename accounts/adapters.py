@@ -1,6 +1,7 @@
 """allauth hooks: where people land after login, how their profile is saved, one client IP."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from .ip import client_ip
 PROVIDER_HOME = "/portal/"
 STAFF_HOME = "/adminpanel/"
 CUSTOMER_HOME = "/"
+EMAIL_MAX_LENGTH = 254
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,6 +19,16 @@ class AccountAdapter(DefaultAccountAdapter):
         "email_password_mismatch": _("The email/mobile number or password is not correct."),
         "too_many_login_attempts": _("Too many failed sign-in attempts. Try again later."),
     }
+
+    def clean_email(self, email: str) -> str:
+        """Every allauth email form (sign-up, add/change email, reset) stops at the column size."""
+        if len(email) > EMAIL_MAX_LENGTH:
+            raise forms.ValidationError(
+                _("Email addresses can be at most %(max)d characters long.")
+                % {"max": EMAIL_MAX_LENGTH},
+                code="max_length",
+            )
+        return super().clean_email(email)
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         user = request.user

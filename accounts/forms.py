@@ -48,7 +48,6 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].max_length = 254
         self.fields["email"].widget.attrs["maxlength"] = "254"
 
     def clean_name(self) -> str:

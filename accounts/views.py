@@ -44,9 +44,11 @@ def rate(name: str):
 
 
 def limit_posts(name: str):
-    """Per-client-IP limit on POSTs to a view; over it, the friendly 429 page."""
+    """Per-client-IP limit on POSTs; sets ``request.limited`` for the view to answer 429."""
     return method_decorator(
-        ratelimit(group=f"accounts.{name}", key=RATE_KEY, rate=rate(name), method="POST")
+        ratelimit(
+            group=f"accounts.{name}", key=RATE_KEY, rate=rate(name), method="POST", block=False
+        )
     )
 
 

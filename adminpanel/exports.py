@@ -14,6 +14,7 @@ from providers.templatetags.money import format_inr
 from .reports import Report, pending_providers
 
 Table = tuple[list[str], list[list]]
+PAISE = Decimal("0.01")
 
 
 def _summary(report: Report) -> Table:
@@ -21,7 +22,7 @@ def _summary(report: Report) -> Table:
     rows = [
         [_("Bookings"), b["total"]],
         *[[_("Bookings: %(status)s") % {"status": s["label"]}, s["count"]] for s in b["by_status"]],
-        [_("Cancellation rate (%)"), b["cancellation_rate"]],
+        [_("Cancellation rate (%)"), str(b["cancellation_rate"])],
         [_("Booked value (₹)"), b["value"]],
         [_("Platform fees (₹)"), r["fees"]],
         [_("Fees charged (₹)"), r["fees_charged"]],
@@ -132,6 +133,8 @@ def _cell(value) -> object:
     """Keep spreadsheet apps from running a user-typed name such as ``=HYPERLINK(…)``."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
+    if isinstance(value, Decimal):
+        return str(value.quantize(PAISE))
     return value
 
 

@@ -34,6 +34,7 @@ class FraudFlagFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(CustomerFactory)
     subject_key = factory.LazyAttribute(lambda o: f"user:{o.user.pk}")
     evidence = factory.LazyFunction(lambda: {"cancelled": 6, "threshold": 5})
+    status = FraudFlag.Status.OPEN
     open_key = factory.LazyAttribute(
         lambda o: (
             FraudFlag.make_open_key(o.rule, o.subject_key)
