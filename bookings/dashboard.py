@@ -3,6 +3,7 @@
 Served by bookings because it combines providers, bookings and wallet data (DESIGN §3).
 """
 
+from django.conf import settings
 from django.utils import timezone
 from django.views.generic import TemplateView
 
@@ -13,6 +14,7 @@ from providers.selectors import (
     upcoming_time_off,
     working_hours_by_weekday,
 )
+from wallet import selectors as wallet_selectors
 
 from . import selectors as booking_selectors
 
@@ -43,5 +45,10 @@ class ProviderDashboardView(ProviderRequiredMixin, TemplateView):
             .order_by("token_number"),
             queue=booking_selectors.queue_status(provider, today),
             now=timezone.now(),
+        )
+        # Wallet: balance and the low-balance warning (wallet.selectors).
+        context.update(
+            wallet_low=wallet_selectors.is_low_balance(provider),
+            wallet_low_threshold=settings.WALLET_LOW_BALANCE,
         )
         return context

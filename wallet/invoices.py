@@ -9,7 +9,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_weasyprint.views import WeasyTemplateResponse
 
 from providers.models import Provider
 
@@ -130,10 +129,11 @@ def platform_tax(amount: Decimal, provider: Provider) -> TaxBreakdown | None:
     return gst_inclusive(amount, interstate=interstate)
 
 
-def pdf_response(
-    request: HttpRequest, *, invoice: Invoice, template: str, context: dict
-) -> WeasyTemplateResponse:
-    """The invoice as a downloadable PDF named after its number."""
+def pdf_response(request: HttpRequest, *, invoice: Invoice, template: str, context: dict):
+    """The invoice as a downloadable PDF named after its number (a WeasyTemplateResponse)."""
+    # Imported here: WeasyPrint is heavy to load and only invoices need it.
+    from django_weasyprint.views import WeasyTemplateResponse
+
     context = {
         "invoice": invoice,
         "amount_words": amount_in_words(context.get("total", invoice.amount)),

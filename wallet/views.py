@@ -123,7 +123,7 @@ class WalletExportView(ProviderRequiredMixin, View):
                         row.get_kind_display(),
                         f"{row.signed_amount:.2f}",
                         f"{row.balance_after:.2f}",
-                        row.reference_id,
+                        _csv_safe(row.reference_id),
                         _csv_safe(row.notes),
                     ]
                 )

@@ -1,0 +1,93 @@
+"""The provider → customer invoice of a booking, as a PDF.
+
+Rendered here because it needs bookings data (DESIGN §3); the number comes from
+``wallet.services.invoice_issue`` (one sequence per Indian financial year) and the layout from
+``templates/wallet/invoice_base.html``.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from wallet.invoices import gst_inclusive, pdf_response, provider_party
+from wallet.models import Invoice
+from wallet.services import invoice_issue
+
+from .models import Appointment
+
+INVOICEABLE = (Appointment.Status.CONFIRMED, Appointment.Status.COMPLETED)
+
+
+def _buyer(appointment: Appointment) -> dict:
+    if appointment.customer_id is None:
+        return {
+            "name": appointment.walk_in_name,
+            "address": str(appointment.walk_in_mobile or ""),
+        }
+    customer = appointment.customer
+    return {
+        "name": customer.name or customer.email,
+        "email": customer.email,
+        "address": str(customer.mobile or ""),
+    }
+
+
+@login_required
+@never_cache
+@require_GET
+def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Only the booking's customer, its provider and staff may download it (404 for others)."""
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("provider__user", "service", "customer"), pk=pk
+    )
+    user = request.user
+    if not (
+        user.is_staff
+        or (appointment.customer_id is not None and appointment.customer_id == user.pk)
+        or appointment.provider.user_id == user.pk
+    ):
+        raise Http404
+    invoice = Invoice.objects.filter(
+        kind=Invoice.Kind.BOOKING, reference_id=appointment.fee_reference
+    ).first()
+    if invoice is None:
+        if appointment.status not in INVOICEABLE:
+            raise Http404(_("An invoice is issued once the booking is confirmed."))
+        invoice = invoice_issue(
+            kind=Invoice.Kind.BOOKING,
+            reference_id=appointment.fee_reference,
+            provider=appointment.provider,
+            customer=appointment.customer,
+            amount=appointment.locked_price,
+        )
+    provider = appointment.provider
+    detail = _("%(date)s, %(start)s–%(end)s · Token #%(token)s") % {
+        "date": appointment.booking_date.strftime("%d %b %Y"),
+        "start": appointment.slot_time.strftime("%H:%M"),
+        "end": appointment.end_time.strftime("%H:%M"),
+        "token": appointment.token_number,
+    }
+    tax = gst_inclusive(invoice.amount, interstate=False) if provider.gstin else None
+    return pdf_response(
+        request,
+        invoice=invoice,
+        template="bookings/invoice_booking.html",
+        context={
+            "title": _("Tax invoice") if provider.gstin else _("Invoice"),
+            "seller": provider_party(provider),
+            "buyer": _buyer(appointment),
+            "appointment": appointment,
+            "lines": [
+                {
+                    "description": appointment.service.service_name,
+                    "detail": detail,
+                    "amount": invoice.amount,
+                }
+            ],
+            "tax": tax,
+            "total": invoice.amount,
+        },
+    )
