@@ -44,7 +44,7 @@ def _send(appointment: Appointment, event: str, audience: str, to: str) -> None:
     message.attach(
         f"booking-{appointment.pk}.ics",
         appointment_ics(appointment, detail_url=context["detail_url"]),
-        "text/calendar; charset=utf-8",
+        "text/calendar",
     )
     message.send()
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from providers.models import Provider, Service, TimeOff, WorkingHours
+from providers.selectors import provider_for_user
 
 from . import selectors, services
 from .forms import (
@@ -42,21 +43,19 @@ PAGE_SIZE = 12
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _provider_of(user) -> Provider | None:
-    if not user.is_authenticated or not user.is_provider:
-        return None
-    return Provider.objects.filter(user=user).first()
-
-
 def provider_required(view):
-    """Only a logged-in provider; the view receives its Provider as ``provider``."""
+    """Only a logged-in provider with a shop; the view receives it as ``provider``. The same
+    rules as the portal's ProviderRequiredMixin: customers and staff get 403, a provider without
+    a shop goes to onboarding."""
 
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args, **kwargs):
-        provider = _provider_of(request.user)
-        if provider is None:
+        if not request.user.is_provider:
             raise PermissionDenied
+        provider = provider_for_user(request.user)
+        if provider is None:
+            return redirect("providers:onboarding")
         return view(request, *args, provider=provider, **kwargs)
 
     return wrapper

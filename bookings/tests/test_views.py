@@ -504,3 +504,23 @@ def test_queue_board_is_public_and_moves(client, service, customer):
 def test_queue_board_of_unapproved_provider_is_404(client):
     hidden = ProviderFactory(status=Provider.Status.SUSPENDED)
     assert client.get(reverse("bookings:queue", args=[hidden.slug])).status_code == 404
+
+
+def test_dashboard_shows_todays_bookings_and_queue_controls(client, appointment):
+    client.force_login(appointment.provider.user)
+    response = client.get(reverse("bookings:dashboard"))
+    assert response.status_code == 200
+    assert appointment.customer.name in response.text
+    assert reverse("bookings:queue_advance") in response.text
+    client.post(reverse("bookings:queue_advance"), {"next": reverse("bookings:dashboard")})
+    response = client.get(reverse("bookings:dashboard"))
+    assert "table-warning" in response.text  # the token being served is highlighted
+
+
+def test_provider_without_a_shop_is_sent_to_onboarding(client):
+    from accounts.tests.factories import ProviderUserFactory
+
+    client.force_login(ProviderUserFactory())
+    response = client.get(reverse("bookings:provider_bookings"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("providers:onboarding")

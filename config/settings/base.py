@@ -145,6 +145,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Kolkata"
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULE: dict = {}
+# Booking reminders (24 h and 1 h before the slot; each sent once). Cron alternative:
+# `manage.py send_reminders` every few minutes.
+CELERY_BEAT_SCHEDULE["bookings-send-reminders"] = {
+    "task": "bookings.tasks.send_reminders",
+    "schedule": timedelta(minutes=5),
+}
 
 # --- Email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
