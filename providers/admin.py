@@ -56,10 +56,10 @@ class ProviderAdmin(admin.ModelAdmin):
         "created_at",
         "status_changed_at",
     ]
-    list_filter = ["status", "category", "city"]
+    # No date_hierarchy on created_at: it needs MySQL's time zone tables; this filter does not.
+    list_filter = ["status", "category", "city", "created_at"]
     search_fields = ["shop_name", "slug", "user__email", "user__name", "city", "area", "pincode"]
     list_select_related = ["category", "user"]
-    date_hierarchy = "created_at"
     ordering = ["-created_at"]
     raw_id_fields = ["user"]
     actions = ["approve_selected", "reject_selected", "suspend_selected"]

@@ -141,3 +141,23 @@ def test_provider_changes_are_audited(provider, staff):
     provider_suspend(provider=provider, actor=staff, reason="Check")
     entry = LogEntry.objects.get_for_object(provider).latest("timestamp")
     assert "status" in entry.changes_dict
+
+
+@pytest.mark.parametrize("model_name", ["Category", "Service", "WorkingHours", "TimeOff"])
+def test_other_changelists_render(staff, provider, model_name):
+    from datetime import date
+
+    from providers import models
+    from providers.tests.factories import ServiceFactory, TimeOffFactory, WorkingHoursFactory
+
+    ServiceFactory(provider=provider)
+    WorkingHoursFactory(provider=provider)
+    TimeOffFactory(provider=provider, start_date=date(2026, 12, 25))
+    model_admin = admin.site._registry[getattr(models, model_name)]
+    request = RequestFactory().get("/")
+    request.user = staff
+    request._messages = CookieStorage(request)
+    response = model_admin.changelist_view(request)
+    response.render()
+    assert response.status_code == 200
+    assert "Priya&#x27;s Studio" in response.content.decode() or model_name == "Category"
