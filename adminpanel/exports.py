@@ -41,9 +41,11 @@ def _daily(report: Report) -> Table:
     header = [
         _("Date"),
         _("Bookings"),
+        _("Pending"),
         _("Confirmed"),
         _("Completed"),
         _("Cancelled"),
+        _("No-show"),
         _("Fees (₹)"),
         _("Top-ups (₹)"),
     ]
@@ -51,9 +53,11 @@ def _daily(report: Report) -> Table:
         [
             d["day"].isoformat(),
             d["total"],
+            d["pending"],
             d["confirmed"],
             d["completed"],
             d["cancelled"],
+            d["no_show"],
             d["fees"],
             d["topups"],
         ]

@@ -151,7 +151,7 @@ def find_failed_logins(*, now: datetime | None = None, ip: str | None = None) ->
                     "failures": settings.FRAUD_FAILED_LOGINS,
                     "accounts": settings.FRAUD_FAILED_LOGIN_ACCOUNTS,
                 },
-                "window_minutes": settings.FRAUD_FAILED_LOGIN_WINDOW.total_seconds() // 60,
+                "window_minutes": int(settings.FRAUD_FAILED_LOGIN_WINDOW.total_seconds() // 60),
                 "first_at": _iso(row["first"]),
             },
         )
@@ -248,7 +248,7 @@ def find_signature_failures(
                 "failures": row["failures"],
                 "distinct_ips": row["ips"],
                 "threshold": settings.FRAUD_SIGNATURE_FAILURES,
-                "window_hours": settings.FRAUD_SIGNATURE_WINDOW.total_seconds() / 3600,
+                "window_hours": round(settings.FRAUD_SIGNATURE_WINDOW.total_seconds() / 3600, 1),
                 "first_at": _iso(row["first"]),
             },
         )

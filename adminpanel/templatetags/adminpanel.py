@@ -1,29 +1,67 @@
 """Display helpers for the staff pages."""
 
+from datetime import datetime
+
 from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
 from django.forms import BoundField
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
 _NONE = (None, "None", "")
 
 
+EVIDENCE_LABELS = {
+    "ip": _("IP address"),
+    "failures": _("Failures"),
+    "accounts": _("Accounts"),
+    "identifiers": _("Identifiers tried"),
+    "emails": _("Accounts on the device"),
+    "device_id": _("Device"),
+    "distinct_ips": _("Different IPs"),
+    "bookings": _("Bookings in the window"),
+    "cancelled_by_provider": _("Cancelled by the provider"),
+    "share": _("Share cancelled"),
+    "cancelled": _("Cancelled"),
+    "providers": _("Providers"),
+    "threshold": _("Threshold"),
+    "min_bookings": _("Minimum bookings"),
+    "window_minutes": _("Window (minutes)"),
+    "window_hours": _("Window (hours)"),
+    "window_days": _("Window (days)"),
+    "first_at": _("First seen"),
+    "last_event_at": _("Last seen"),
+}
+
+
+def _evidence_text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return date_format(timezone.localtime(moment), "j M Y, H:i")
+    return str(value)
+
+
 @register.filter
 def evidence_items(evidence) -> list[tuple[str, str]]:
-    """A flag's evidence dict as (label, text) pairs, lists joined, for a definition list."""
+    """A flag's evidence dict as (label, text) pairs, for a definition list."""
     if not isinstance(evidence, dict):
         return []
-    items = []
-    for key, value in evidence.items():
-        if isinstance(value, list):
-            text = ", ".join(str(v) for v in value)
-        elif isinstance(value, dict):
-            text = ", ".join(f"{k}: {v}" for k, v in value.items())
-        else:
-            text = str(value)
-        items.append((key.replace("_", " ").capitalize(), text))
-    return items
+    return [
+        (str(EVIDENCE_LABELS.get(key, key.replace("_", " ").capitalize())), _evidence_text(value))
+        for key, value in evidence.items()
+    ]
 
 
 @register.filter
@@ -34,6 +72,8 @@ def audit_changes(entry) -> list[tuple[str, list]]:
     rows = []
     for name, values in (entry.changes_dict or {}).items():
         old, new = (list(values) + [None, None])[:2] if isinstance(values, list) else (None, values)
+        if name == "id" or (old in _NONE and new in _NONE):
+            continue  # nothing a reader learns from (a new row's id, empty fields)
         label = name
         if model is not None:
             try:
@@ -45,7 +85,7 @@ def audit_changes(entry) -> list[tuple[str, list]]:
                 choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
                 if choices:
                     old, new = choices.get(old, old), choices.get(new, new)
-                elif field.is_relation and field.many_to_one:
+                elif field.is_relation and (field.many_to_one or field.one_to_one):
                     old = f"#{old}" if old not in _NONE else old
                     new = f"#{new}" if new not in _NONE else new
         rows.append((label.capitalize(), [None if old in _NONE else old, new]))

@@ -70,7 +70,7 @@ def test_csv_report_has_every_table(bookings):
     ]
     assert len(titles) == 5
     assert ["Bookings", "3"] in rows
-    assert ["2026-11-04", "2", "0", "1", "1", "0.00", "0.00"] in rows
+    assert ["2026-11-04", "2", "0", "0", "1", "1", "0", "0.00", "0.00"] in rows
     provider = next(row for row in rows if row and row[0] == "Sharma Dental")
     assert (provider[1], provider[3], provider[6]) == ("Jaipur", "3", "370368.00")
 

@@ -11,6 +11,7 @@
     completed: "#16a34a",
     pending: "#f59e0b",
     cancelled: "#dc2626",
+    no_show: "#9ca3af",
     fees: "#4f46e5",
     topups: "#0ea5e9"
   };
@@ -27,7 +28,7 @@
       type: "bar",
       data: {
         labels: data.labels,
-        datasets: ["completed", "confirmed", "pending", "cancelled"].map(function (key) {
+        datasets: ["completed", "confirmed", "pending", "cancelled", "no_show"].map(function (key) {
           return {
             label: data.text[key],
             data: data.bookings[key],
@@ -48,33 +49,60 @@
   var revenue = document.getElementById("revenue-chart");
   if (revenue) {
     var rupees = new Intl.NumberFormat("en-IN", { style: "currency", currency: "INR" });
+    var wholeRupees = new Intl.NumberFormat("en-IN", {
+      style: "currency",
+      currency: "INR",
+      maximumFractionDigits: 0
+    });
+    var money = function (value) { return rupees.format(value); };
+    var axisMoney = function (value) { return wholeRupees.format(value); };
+    var wide = !window.matchMedia("(max-width: 575.98px)").matches;
     new Chart(revenue, {
-      type: "line",
       data: {
         labels: data.labels,
-        datasets: ["fees", "topups"].map(function (key) {
-          return {
-            label: data.text[key],
-            data: data[key].map(Number),
-            borderColor: colors[key],
-            backgroundColor: colors[key],
-            tension: 0.25,
-            pointRadius: 2
-          };
-        })
+        datasets: [
+          {
+            type: "line",
+            label: data.text.fees,
+            data: data.fees.map(Number),
+            borderColor: colors.fees,
+            backgroundColor: colors.fees,
+            cubicInterpolationMode: "monotone",
+            pointRadius: 2,
+            yAxisID: "fees",
+            order: 0
+          },
+          {
+            type: "bar",
+            label: data.text.topups,
+            data: data.topups.map(Number),
+            backgroundColor: "rgba(14, 165, 233, 0.45)",
+            yAxisID: "topups",
+            order: 1
+          }
+        ]
       },
       options: Object.assign({}, common, {
         scales: {
           x: { ticks: { maxRotation: 0, autoSkipPadding: 12 } },
-          y: {
+          fees: {
+            position: "left",
             beginAtZero: true,
-            ticks: { callback: function (value) { return rupees.format(value); } }
+            title: { display: wide, text: data.text.fees },
+            ticks: { callback: axisMoney }
+          },
+          topups: {
+            position: "right",
+            beginAtZero: true,
+            grid: { drawOnChartArea: false },
+            title: { display: wide, text: data.text.topups },
+            ticks: { callback: axisMoney }
           }
         },
         plugins: Object.assign({}, common.plugins, {
           tooltip: {
             callbacks: {
-              label: function (ctx) { return ctx.dataset.label + ": " + rupees.format(ctx.parsed.y); }
+              label: function (ctx) { return ctx.dataset.label + ": " + money(ctx.parsed.y); }
             }
           }
         })
