@@ -3,7 +3,8 @@
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -59,6 +60,12 @@ def _broker_status() -> str:
         return "ok"
     except Exception as exc:  # noqa: BLE001
         return f"error: {exc.__class__.__name__}"
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without an icon link (the Django admin)."""
+    # Temporary: the hashed file name changes with each release.
+    return redirect(static("img/favicon.svg"))
 
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:

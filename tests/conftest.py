@@ -60,3 +60,25 @@ def journey(page, live_server, request, settings) -> Iterator[Journey]:
     tour = Journey(page=page, base_url=live_server.url, folder=folder)
     yield tour
     tour.finish()
+
+
+@pytest.fixture
+def second_browser(browser, browser_context_args, live_server, journey):
+    """Open another, separate browser (own cookies) for a second person in the same journey,
+    e.g. the admin who approves the provider. Its screenshots go to a sub-folder."""
+    opened = []
+
+    def open_browser(name: str) -> Journey:
+        context = browser.new_context(**browser_context_args)
+        tour = Journey(
+            page=context.new_page(), base_url=live_server.url, folder=journey.folder / name
+        )
+        opened.append((context, tour))
+        return tour
+
+    yield open_browser
+    for context, tour in opened:
+        try:
+            tour.finish()
+        finally:
+            context.close()

@@ -36,3 +36,23 @@ def log_in(journey: Journey, *, login: str, password: str, label: str = "logged-
     page.fill("input[name=password]", password)
     page.get_by_role("button", name=re.compile("log in|sign in", re.I)).click()
     journey.settle(label)
+
+
+def log_in_staff_with_code(journey: Journey, *, email: str, password: str, device) -> None:
+    """Staff log in, then pass the two-factor code the admin site requires (TOTP)."""
+    from django_otp.oath import totp
+
+    log_in(journey, login=email, password=password, label="staff-login")
+    page = journey.page
+    for _attempt in range(2):
+        if page.locator("input[name=token]").count() == 0:
+            journey.goto("/admin/", "admin-entry")
+        if page.locator("input[name=token]").count() == 0:
+            return
+        device.refresh_from_db()
+        code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        page.fill("input[name=token]", f"{code:06d}")
+        page.locator("main form").filter(has=page.locator("input[name=token]")).locator(
+            "button[type=submit]"
+        ).first.click()
+        journey.settle("two-factor-code")

@@ -11,6 +11,18 @@ from playwright.sync_api import ConsoleMessage, Page, Request, Response
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+# The innermost elements sticking out past the right edge of the screen (for the failure message).
+WIDEST_ELEMENTS = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [...document.querySelectorAll("body *")].filter(
+    (el) => el.getBoundingClientRect().right > width + 1 && el.getClientRects().length
+  );
+  return out.filter((el) => !out.some((other) => other !== el && el.contains(other)))
+    .slice(0, 5)
+    .map((el) => el.tagName.toLowerCase() + (el.className && typeof el.className === "string"
+      ? "." + el.className.trim().split(/\\s+/).join(".") : "")
+      + ` (right edge ${Math.round(el.getBoundingClientRect().right)}px)`);
+}"""
 
 
 @dataclass
@@ -25,6 +37,7 @@ class Journey:
     count: int = 0
 
     def __post_init__(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.page.set_default_timeout(15_000)
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
@@ -94,10 +107,14 @@ class Journey:
             overflow = self.page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
+            culprits = self.page.evaluate(WIDEST_ELEMENTS) if overflow > 0 else []
             self.page.screenshot(path=self.folder / f"{stem}-390.png", full_page=True)
         finally:
             self.page.set_viewport_size(DESKTOP)
-        assert overflow <= 0, f"{self.page.url} is {overflow}px wider than a 390px phone screen"
+        assert overflow <= 0, (
+            f"{self.page.url} is {overflow}px wider than a 390px phone screen; "
+            f"elements past the right edge: {culprits}"
+        )
         self.shot.add(self.page.url)
 
     @contextmanager

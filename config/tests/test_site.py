@@ -26,3 +26,9 @@ def test_healthz_reports_database_and_cache(client):
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
     assert response.json()["cache"] == "ok"
+
+
+def test_favicon_ico_points_at_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/static/img/favicon.svg"
