@@ -18,7 +18,9 @@ def _from_site_request(request) -> bool:
 def on_user_logged_in(sender, request, user: User, **kwargs) -> None:
     if not _from_site_request(request):
         return
-    identifier = request.POST.get("login", "") if request.method == "POST" else ""
+    identifier = getattr(request, "login_identifier", "") or (
+        request.POST.get("login", "") if request.method == "POST" else ""
+    )
     services.device_register_login(user=user, request=request)
     services.login_log_record(
         request=request,

@@ -176,6 +176,8 @@ class LoginTwoFactorView(FormView):
             form.add_error("token", _("That code is not right. Try again."))
             return self.form_invalid(form)
         services.pending_two_factor_clear(self.request)
+        # What the person typed at the password step, for the login log's success row.
+        self.request.login_identifier = self.pending.get("identifier", "")
         response = perform_login(
             self.request,
             user,

@@ -226,10 +226,10 @@ def test_two_factor_user_on_new_device_must_enter_code(client, settings):
 
     settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 0  # retry at once
 
-    user = ProviderUserFactory()
+    user = ProviderUserFactory(mobile="+919811112222")
     device = confirmed_totp(user)
     codes = services.backup_codes_regenerate(user=user)
-    response = login(client, user.email)
+    response = login(client, "98111 22222")
     assert response["Location"] == reverse("accounts:login_2fa")
     assert SESSION_KEY not in client.session
     assert not Device.objects.filter(user=user).exists()
@@ -242,8 +242,12 @@ def test_two_factor_user_on_new_device_must_enter_code(client, settings):
     assert response["Location"] == "/portal/"
     assert int(client.session[SESSION_KEY]) == user.pk
     assert Device.objects.filter(user=user).count() == 1
-    reasons = list(LoginLog.objects.order_by("id").values_list("reason", flat=True))
-    assert reasons == ["otp_required", "otp_failed", "ok"]
+    rows = list(LoginLog.objects.order_by("id").values_list("reason", "identifier"))
+    assert rows == [
+        ("otp_required", "98111 22222"),
+        ("otp_failed", "98111 22222"),
+        ("ok", "98111 22222"),
+    ]
 
     # Same browser later: trusted, no code asked.
     client.post(reverse("account_logout"))  # keeps the browser's cookies
