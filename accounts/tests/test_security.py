@@ -226,7 +226,7 @@ def test_two_factor_user_on_new_device_must_enter_code(client, settings):
 
     settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 0  # retry at once
 
-    user = ProviderUserFactory(mobile="+919811112222")
+    user = ProviderUserFactory(mobile="+919811122222")
     device = confirmed_totp(user)
     codes = services.backup_codes_regenerate(user=user)
     response = login(client, "98111 22222")
