@@ -185,9 +185,9 @@ def _fee_refused(provider: Provider, exc: wallet_services.InsufficientBalance) -
     return FeeNotPaid(
         _(
             "Your wallet balance (₹%(balance)s) cannot cover the platform fee of ₹%(fee)s. "
-            "Add money to your wallet (%(url)s) and confirm again."
+            "Add money to your wallet and confirm again."
         )
-        % {"balance": exc.balance, "fee": exc.amount, "url": url},
+        % {"balance": exc.balance, "fee": exc.amount},
         topup_url=url,
     )
 
@@ -222,7 +222,8 @@ def appointment_book(
     """
     provider = _lock_provider(service.provider_id)
     service = Service.objects.get(pk=service.pk)
-    if provider.status != Provider.Status.APPROVED:
+    owner_ok = User.objects.filter(pk=provider.user_id, is_active=True, is_blocked=False).exists()
+    if provider.status != Provider.Status.APPROVED or not owner_ok:
         raise BookingNotAllowed(_("This business is not taking bookings right now."))
     if not service.is_active:
         raise BookingNotAllowed(_("This service is no longer offered."))

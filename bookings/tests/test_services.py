@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from accounts.tests.factories import CustomerFactory, StaffFactory
 from bookings import services, signals
@@ -148,6 +149,14 @@ def test_unapproved_providers_take_no_bookings(service, status):
     assert not Appointment.objects.exists()
 
 
+def test_blocked_provider_owner_takes_no_bookings(service):
+    owner = service.provider.user
+    owner.is_blocked = True
+    owner.save()
+    with pytest.raises(services.BookingNotAllowed, match="not taking bookings"):
+        book(service)
+
+
 def test_inactive_service_is_refused(service):
     service.is_active = False
     service.save()
@@ -202,8 +211,8 @@ def test_confirm_is_refused_on_a_short_wallet_with_a_top_up_link(service):
     appt = book(service)
     with pytest.raises(services.FeeNotPaid) as exc:
         services.appointment_confirm(appointment=appt, actor=service.provider.user)
-    assert exc.value.topup_url
-    assert exc.value.topup_url in exc.value.message
+    assert exc.value.topup_url == reverse("wallet:topup")
+    assert "Add money to your wallet" in exc.value.message
     appt.refresh_from_db()
     assert appt.status == Appointment.Status.PENDING
     assert not WalletTransaction.objects.exists()

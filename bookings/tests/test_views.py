@@ -214,6 +214,15 @@ def test_full_booking_flow(client, service, customer):
     assert appt.customer == customer and appt.customer_note == "Window seat"
 
 
+@pytest.mark.parametrize("value", ["31-12-2026", "2026-02-30", "<script>"])
+def test_booking_page_with_a_malformed_date_says_so(client, service, value):
+    url = reverse("bookings:book", args=[service.provider.slug, service.pk])
+    response = client.get(url, {"date": value})
+    assert response.status_code == 200
+    assert "Enter a date like" in response.text
+    assert "time=" not in response.text
+
+
 def test_booking_needs_login(client, service):
     confirm = reverse("bookings:confirm", args=[service.provider.slug, service.pk])
     response = client.post(confirm, {"date": "2026-12-07", "time": "10:00"})
