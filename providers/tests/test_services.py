@@ -431,3 +431,15 @@ def test_checklist_follows_the_set_up(pending_provider):
         True,
         False,
     ]
+
+
+def test_staff_hear_about_a_shop_waiting_for_review(
+    category, settings, django_capture_on_commit_callbacks
+):
+    settings.ADMINS = [("Ops", "ops@example.in")]
+    with django_capture_on_commit_callbacks(execute=True):
+        provider = onboard(ProviderUserFactory(), category)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["ops@example.in"]
+    assert provider.shop_name in mail.outbox[0].subject
+    assert f"/admin/providers/provider/{provider.pk}/change/" in mail.outbox[0].body
