@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -136,7 +136,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if params.sort == "soonest":
         everyone = list(providers)
         soonest = selectors.next_free_slots(everyone)
-        far = timezone.datetime.max
+        far = datetime.max
         everyone.sort(key=lambda p: (soonest[p.pk] or far, p.shop_name.lower(), p.pk))
         page = Paginator(everyone, PAGE_SIZE).get_page(request.GET.get("page"))
         next_free = soonest
