@@ -514,3 +514,18 @@ def test_slot_step_that_strands_a_service_is_explained(provider_client, provider
     assert "Head massage" in response.content.decode()
     provider.refresh_from_db()
     assert provider.slot_step_minutes == 15
+
+
+def test_navbar_has_portal_links_for_providers_only(client, provider, customer):
+    client.force_login(provider.user)
+    body = client.get(reverse("providers:services")).content.decode()
+    for name in [
+        "providers:hours",
+        "providers:time_off",
+        "providers:profile",
+        "providers:settings",
+    ]:
+        assert f'href="{reverse(name)}"' in body, name
+    client.force_login(customer)
+    body = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("providers:hours")}"' not in body
