@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -24,8 +25,6 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticToken
 from django_ratelimit.decorators import ratelimit
-
-from config.views import ratelimited
 
 from . import selectors, services
 from .forms import LoginForm, PasswordConfirmForm, TokenForm
@@ -101,7 +100,7 @@ class LoginView(allauth_views.LoginView):
                 reason=LoginLog.Reason.RATE_LIMITED,
                 identifier=request.POST.get("login", ""),
             )
-            return ratelimited(request)
+            return import_string(settings.RATELIMIT_VIEW)(request)
         return super().dispatch(request, *args, **kwargs)
 
 
