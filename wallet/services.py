@@ -279,7 +279,9 @@ def webhook_receive(*, body: str, signature: str, event_id: str, ip: str = "") -
         data = json.loads(body)
         event = str(data["event"])
         payload = data.get("payload") or {}
-    except (ValueError, KeyError, TypeError) as exc:
+        if not isinstance(payload, dict):
+            raise TypeError("payload is not an object")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise PaymentError("Malformed event.") from exc
     event_id = (event_id or "").strip()[:64] or "sha256-" + hashlib.sha256(
         body.encode()

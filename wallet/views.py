@@ -199,7 +199,10 @@ class CheckoutView(_OwnPaymentMixin, TemplateView):
         payment = self.get_payment(kwargs["order_id"])
         if payment.status == Payment.Status.PAID:
             return redirect("wallet:payment", order_id=payment.order_id)
-        gateway = get_gateway()
+        try:
+            gateway = get_gateway()
+        except GatewayError as exc:
+            raise Http404(str(exc)) from exc
         if gateway.is_test:
             return redirect("wallet:test_checkout", order_id=payment.order_id)
         self.payment = payment
@@ -249,6 +252,10 @@ class CallbackView(ProviderRequiredMixin, View):
             )
         except services.InvalidSignature:
             return self._failed(order_id, _("We could not verify this payment."), status=400)
+        except GatewayError:
+            return self._failed(
+                order_id, _("Payments are unavailable right now. Please try later."), status=503
+            )
         messages.success(
             request,
             _("₹%(amount)s added to your wallet.") % {"amount": payment.amount},
@@ -300,6 +307,9 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("Invalid signature.")
     except services.PaymentError as exc:
         return HttpResponseBadRequest(exc.message)
+    except GatewayError:
+        logger.error("wallet webhook received but no payment gateway is configured")
+        return HttpResponse("Payments are not configured.", status=503)  # Razorpay retries
     return JsonResponse({"status": "ok", "outcome": result.outcome})
 
 

@@ -26,7 +26,7 @@
       opener.disabled = true;
       var missing = document.getElementById("rzp-error");
       if (missing) {
-        missing.textContent = "The payment window could not load. Check your connection and reload the page.";
+        missing.textContent = opener.getAttribute("data-msg-unavailable");
         missing.classList.remove("d-none");
       }
     }
@@ -55,7 +55,7 @@
   checkout.on("payment.failed", function (response) {
     if (errorBox) {
       var reason = response && response.error && response.error.description;
-      errorBox.textContent = (reason || "The payment did not go through.") + " You can try again.";
+      errorBox.textContent = (reason ? reason + " " : "") + data.msgFailed;
       errorBox.classList.remove("d-none");
     }
   });

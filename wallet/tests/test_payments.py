@@ -359,6 +359,21 @@ def test_webhook_without_signature_or_with_garbage_is_400(client):
     assert not WebhookEvent.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "body", ["[]", '{"event": "payment.captured", "payload": [1]}', '{"payload": {}}', '"x"']
+)
+def test_signed_but_malformed_events_are_400_and_write_nothing(client, body):
+    response = post_webhook(client, body, "evt_m", signature=get_gateway().sign_webhook(body))
+    assert response.status_code == 400
+    assert not WebhookEvent.objects.exists()
+
+
+def test_other_events_are_stored_and_ignored(client):
+    body = '{"event": "refund.created", "payload": {}}'
+    assert post_webhook(client, body, "evt_r").json()["outcome"] == "ignored"
+    assert WebhookEvent.objects.get().event == "refund.created"
+
+
 def test_webhook_for_an_unknown_order_is_acknowledged_and_ignored(client):
     payment = PaymentFactory.build(order_id="order_unknown")
     response = post_webhook(client, webhook_body("payment.captured", payment, "pay_1"), "evt_1")
@@ -399,3 +414,30 @@ def test_wallet_pages_need_a_provider(client, name):
 def test_another_providers_payment_pages_are_404(provider_client, name):
     other = PaymentFactory()
     assert provider_client.get(reverse(name, args=[other.order_id])).status_code == 404
+
+
+def test_without_keys_and_without_the_test_gateway_nothing_pretends_to_pay(
+    provider_client, provider, settings
+):
+    settings.TEST_GATEWAY_ENABLED = False  # what production settings force
+    response = provider_client.post(reverse("wallet:topup"), {"amount": "500"})
+    assert "not answering right now" in response.content.decode()
+    assert not Payment.objects.exists()
+    payment = PaymentFactory(provider=provider)
+    assert (
+        provider_client.get(reverse("wallet:checkout", args=[payment.order_id])).status_code == 404
+    )
+    body = '{"event":"payment.captured"}'
+    assert post_webhook(provider_client, body, "evt_1", signature="x" * 64).status_code == 503
+    callback = provider_client.post(
+        reverse("wallet:callback"),
+        {
+            "razorpay_order_id": payment.order_id,
+            "razorpay_payment_id": "p",
+            "razorpay_signature": "s",
+        },
+    )
+    assert callback.status_code == 503
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.CREATED
+    assert balance(provider) == 0
