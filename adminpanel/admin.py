@@ -16,7 +16,7 @@ class FraudFlagAdmin(admin.ModelAdmin):
     list_display = ["created_at", "rule", "subject", "status", "updated_at", "reviewer"]
     list_filter = ["status", "rule", "created_at"]
     search_fields = ["subject_key", "user__email", "user__name", "provider__shop_name", "note"]
-    date_hierarchy = "created_at"
+    # No date_hierarchy on a datetime: it needs MySQL's time zone tables; the filter does not.
     list_select_related = ["user", "provider", "reviewer"]
     ordering = ["-created_at"]
     actions = ["dismiss", "mark_actioned", "block_user"]
@@ -96,9 +96,8 @@ class FraudEventAdmin(admin.ModelAdmin):
     """Recorded payment signature mismatches: evidence, never edited."""
 
     list_display = ["created_at", "kind", "provider", "ip_address", "source"]
-    list_filter = ["kind", "source"]
+    list_filter = ["kind", "source", "created_at"]
     search_fields = ["provider__shop_name", "ip_address"]
-    date_hierarchy = "created_at"
     list_select_related = ["provider"]
 
     def has_add_permission(self, request) -> bool:

@@ -107,3 +107,13 @@ def test_fraud_events_are_read_only(staff_client):
     event.refresh_from_db()
     assert event.source == ""
     assert staff_client.get(reverse("admin:adminpanel_fraudevent_add")).status_code == 403
+
+
+def test_changelists_filter_by_date_without_time_zone_tables(staff_client):
+    """MariaDB without time zone tables: date filters must not need CONVERT_TZ."""
+    FraudFlagFactory()
+    for name in ["fraudflag", "fraudevent"]:
+        url = reverse(f"admin:adminpanel_{name}_changelist")
+        response = staff_client.get(url, {"created_at__gte": "2020-01-01 00:00:00+05:30"})
+        assert response.status_code == 200
+        assert response.context["cl"].model_admin.date_hierarchy is None
