@@ -79,6 +79,20 @@ def ensure_mariadb(db_name: str, user: str, password: str) -> None:
             time.sleep(1)
     if not ping():
         sys.exit("MariaDB is not running and could not be started (see .ci/run for set-up).")
+    zones = subprocess.run(
+        ["mariadb", "-uroot", "-N", "-e", "SELECT COUNT(*) FROM mysql.time_zone_name"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if zones == "0":  # local-time date truncation (reports) needs the time zone tables
+        tzinfo = subprocess.run(
+            ["mariadb-tzinfo-to-sql", "/usr/share/zoneinfo"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        subprocess.run(["mariadb", "-uroot", "mysql"], input=tzinfo, text=True, check=True)  # noqa: S607
     sql = f"""
         CREATE USER IF NOT EXISTS '{user}'@'127.0.0.1' IDENTIFIED BY '{password}';
         CREATE USER IF NOT EXISTS '{user}'@'localhost' IDENTIFIED BY '{password}';

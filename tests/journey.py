@@ -104,9 +104,14 @@ class Journey:
         self.page.screenshot(path=self.folder / f"{stem}-1280.png", full_page=True)
         self.page.set_viewport_size(PHONE)
         try:
-            overflow = self.page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
+            # Responsive widgets (charts) resize a frame or two after the viewport does.
+            for _tick in range(10):
+                overflow = self.page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                if overflow <= 0:
+                    break
+                self.page.wait_for_timeout(100)
             culprits = self.page.evaluate(WIDEST_ELEMENTS) if overflow > 0 else []
             self.page.screenshot(path=self.folder / f"{stem}-390.png", full_page=True)
         finally:
