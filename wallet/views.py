@@ -6,6 +6,7 @@ Views parse input and call one service; money moves only in ``wallet.services``.
 import csv
 import logging
 
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -43,6 +44,15 @@ from .models import Payment, WalletTransaction
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
+
+# What Razorpay Standard Checkout loads on our page: its script, its payment iframe (served from
+# api.razorpay.com) and its telemetry. Added to the site-wide policy on the checkout page only.
+RAZORPAY_CHECKOUT_CSP = {
+    "script-src": ["https://checkout.razorpay.com"],
+    "frame-src": ["https://api.razorpay.com", "https://checkout.razorpay.com"],
+    "connect-src": ["https://api.razorpay.com", "https://lumberjack.razorpay.com"],
+    "img-src": ["https://cdn.razorpay.com"],
+}
 
 
 def _filtered_history(request: HttpRequest, provider: Provider):
@@ -190,6 +200,7 @@ class _OwnPaymentMixin(ProviderRequiredMixin):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(csp_update(RAZORPAY_CHECKOUT_CSP), name="dispatch")
 class CheckoutView(_OwnPaymentMixin, TemplateView):
     """Opens Razorpay Checkout (static/js/wallet.js) for one of our stored orders."""
 

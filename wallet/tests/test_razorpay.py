@@ -309,3 +309,17 @@ def test_reconcile_with_the_test_gateway_asks_nobody(settings, provider):
         report = services.payments_reconcile()
     assert report.checked == 1
     assert report.credited == []
+
+
+@responses.activate
+def test_razorpay_hosts_are_allowed_on_the_checkout_page_only(client, provider):
+    responses.post(ORDERS, json={"id": "order_CSP", "amount": 50000, "currency": "INR"})
+    client.force_login(provider.user)
+    client.post(reverse("wallet:topup"), {"amount": "500"})
+    checkout = client.get(reverse("wallet:checkout", args=["order_CSP"]))
+    policy = checkout.headers["Content-Security-Policy"]
+    assert "script-src 'self' https://checkout.razorpay.com" in policy
+    assert "frame-src https://api.razorpay.com https://checkout.razorpay.com" in policy
+    assert "'unsafe-inline'" not in policy
+    elsewhere = client.get(reverse("wallet:home")).headers["Content-Security-Policy"]
+    assert "razorpay" not in elsewhere
