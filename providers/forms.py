@@ -238,6 +238,10 @@ class IntervalForm(forms.Form):
 
 
 class BaseDayFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": _("Up to %(num)d opening intervals a day, please."),
+    }
+
     def clean(self):
         if any(self.errors):
             return

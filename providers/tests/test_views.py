@@ -376,7 +376,15 @@ def test_too_many_rows_are_refused(provider_client, provider):
     rows = [(f"{h:02d}:00", f"{h:02d}:30") for h in range(8, 20)]
     response = provider_client.post(reverse("providers:hours"), week_data({0: rows}))
     assert response.status_code == 200
+    assert "Up to 8 opening intervals a day" in response.content.decode()
     assert not WorkingHours.objects.exists()
+
+
+def test_hours_post_without_management_data_changes_nothing(provider_client, provider):
+    WorkingHoursFactory(provider=provider, weekday=3)
+    response = provider_client.post(reverse("providers:hours"), {"d0-0-start_time": "09:00"})
+    assert response.status_code == 200
+    assert WorkingHours.objects.count() == 1
 
 
 # --- Time off -----------------------------------------------------------------------------------
