@@ -132,3 +132,16 @@ def test_admin_shows_money_records_read_only(model_name):
     assert not admin.has_change_permission(request)
     assert not admin.has_delete_permission(request)
     assert admin.has_view_permission(request)
+
+
+def test_payments_and_ledger_rows_are_in_the_audit_log():
+    from auditlog.models import LogEntry
+
+    from wallet.tests.factories import PaymentFactory
+
+    payment = PaymentFactory()
+    services.payment_capture(order_id=payment.order_id, payment_id="pay_A", source="callback")
+    payment.refresh_from_db()
+    row = WalletTransaction.objects.get(reference_id=payment.order_id)
+    assert LogEntry.objects.get_for_object(payment).count() == 2  # created, then paid
+    assert LogEntry.objects.get_for_object(row).count() == 1
