@@ -2,12 +2,13 @@
 
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from providers.models import Provider
 
-from .models import Invoice, Payment, WalletTransaction
+from .models import Payment, WalletTransaction
 
 
 def transactions_for(
@@ -39,13 +40,6 @@ def recent_payments(*, provider: Provider, limit: int = 5) -> QuerySet[Payment]:
     return Payment.objects.filter(provider=provider).order_by("-created_at")[:limit]
 
 
-def invoices_by_reference(*, provider: Provider, references: list[str]) -> dict[tuple, Invoice]:
-    """Issued invoices of this provider keyed by (kind, reference_id)."""
-    rows = Invoice.objects.filter(provider=provider, reference_id__in=references)
-    return {(row.kind, row.reference_id): row for row in rows}
-
-
 def is_low_balance(provider: Provider) -> bool:
-    from django.conf import settings
-
+    """Below settings.WALLET_LOW_BALANCE: the dashboard and wallet page warn."""
     return provider.wallet_balance < settings.WALLET_LOW_BALANCE
