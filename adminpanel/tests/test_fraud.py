@@ -302,3 +302,13 @@ def test_dismissed_case_is_not_reopened_until_something_new_happens():
     cancel(later, Actor.CUSTOMER, customer)
     assert flags().count() == 2
     assert flags().filter(status=FraudFlag.Status.OPEN).get().evidence["cancelled"] == 6
+
+
+def test_a_failing_rule_never_breaks_the_event_that_triggered_it(monkeypatch, caplog):
+    def broken(**kwargs):
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setattr(fraud, "find_failed_logins", broken)
+    row = failed_login("a@example.in")  # the login log is still written
+    assert LoginLog.objects.filter(pk=row.pk).exists()
+    assert "Fraud check failed" in caplog.text
