@@ -66,7 +66,7 @@ class Command(BaseCommand):
         user.name = name
         user.role = role
         user.mobile = mobile
-        user.is_verified = True
+        user.email_verified = True
         user.is_staff = user.is_superuser = role == User.Role.ADMIN
         user.save()
         EmailAddress.objects.update_or_create(
