@@ -9,7 +9,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -425,3 +427,20 @@ def test_empty_dates_mean_the_default_period(staff_client):
         timezone.localdate(),
     )
     assert not response.context["form"].errors
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_fraud_and_audit_pages_query_count_does_not_grow(staff_client):
+    FraudFlagFactory(provider=ProviderFactory())
+    pages = [reverse("adminpanel:fraud"), reverse("adminpanel:audit")]
+    for url in pages:
+        staff_client.get(url)  # warm per-process caches (content types)
+    few = [_queries(staff_client, url) for url in pages]
+    for _ in range(20):
+        FraudFlagFactory(provider=ProviderFactory())
+    assert [_queries(staff_client, url) for url in pages] == few
