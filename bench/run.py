@@ -306,7 +306,7 @@ def login(base: str, email: str, password: str) -> tuple[str, str]:
 def wrk(url: str, args, *, script: str = "report.lua", extra: list[str] | None = None,
         headers: dict[str, str] | None = None, duration: int, threads: int) -> dict:  # fmt: skip
     command = [
-        "wrk", f"-t{threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "5s",
+        "wrk", f"-t{threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s",
         "-s", script, "-H", "X-Forwarded-Proto: https",
     ]  # fmt: skip
     for key, value in (headers or {}).items():
@@ -366,7 +366,12 @@ def count_booking_queries(cookie: str, slots: list[tuple]) -> int:
 # --- the run -------------------------------------------------------------------------------------
 
 
+LOAD_AT_START = 0.0
+
+
 def main() -> None:
+    global LOAD_AT_START
+    LOAD_AT_START = os.getloadavg()[0]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 appointments")
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per page")
@@ -376,6 +381,9 @@ def main() -> None:
     parser.add_argument("--database", default="booking_bench", help="MariaDB database name")
     parser.add_argument("--reseed", action="store_true", help="seed even if already seeded")
     parser.add_argument("--no-write", action="store_true", help="don't update results.md")
+    parser.add_argument(
+        "--only", default="", help="measure only pages whose name contains this (plus the ceiling)"
+    )
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -454,6 +462,9 @@ def main() -> None:
             if page.missing:
                 log(f"-- {page.name}: {page.missing}")
                 continue
+            if args.only and page.kind != "ceiling" and args.only not in page.name:
+                page.missing = "not measured in this run (--only)"
+                continue
             log(f"-- {page.name}: {page.path}")
             headers = {"Cookie": cookies[page.as_user]} if page.as_user else {}
             if page.kind == "book":
@@ -461,9 +472,13 @@ def main() -> None:
                 continue
             result.queries = count_queries(page, cookies)
             if args.warmup:
-                wrk(base + page.path, args, headers=headers, duration=args.warmup, threads=2)
+                # PDFs load their fonts on each worker's first render: warm every worker up.
+                warm = args.warmup * (3 if page.path.endswith(".pdf") else 1)
+                wrk(base + page.path, args, headers=headers, duration=warm, threads=2)
             data = wrk(base + page.path, args, headers=headers, duration=args.duration, threads=2)
             fill(result, data)
+            if not result.requests:
+                result.note = "no request finished within the run (each took over 10 s)"
             if page.kind == "ceiling":
                 ceiling = result.rps
         write_results(args, info_dict, results, ceiling, redis_url)
@@ -511,6 +526,7 @@ def measure_booking(args, info, base, origin, sessions, result: Result) -> None:
         threads=threads,
     )
     fill(result, data)
+    http_errors = data["status"]
     created = Appointment.objects.count() - before
     failed = result.requests - created
     with connection.cursor() as cursor:
@@ -530,7 +546,8 @@ def measure_booking(args, info, base, origin, sessions, result: Result) -> None:
     seconds = data["duration_us"] / 1e6
     result.note = (
         f"{created:,} bookings created ({created / seconds:.0f}/s), "
-        f"{max(failed, 0)} refused, {overbooked} slots over capacity"
+        f"{max(failed, 0)} refused ({http_errors} with an HTTP error), "
+        f"{overbooked} slots over capacity"
     )
 
 
@@ -577,7 +594,9 @@ def write_results(args, info: dict, results: list[Result], ceiling: float | None
             f"(bench.settings: + the bare view, rate limits off), MariaDB {mariadb_version()}, "
             f"cache {'Redis' if redis else 'local memory'}, CONN_MAX_AGE 60.",
             f"Load: wrk, {args.connections} connections, {args.duration} s per page after "
-            f"{args.warmup} s warm-up, all on {os.cpu_count()} cores ({cpu}) of one machine.",
+            f"{args.warmup} s warm-up, all on {os.cpu_count()} cores ({cpu}) of one machine; "
+            f"load average {LOAD_AT_START:.1f} when the run started (other work on the machine "
+            "lowers every number).",
             "",
             *rows,
             "",
@@ -598,6 +617,16 @@ def write_results(args, info: dict, results: list[Result], ceiling: float | None
     older = previous.split("\n## ", 1)[1] if "\n## " in previous else ""
     RESULTS.write_text(header + section + ("\n## " + older if older else ""))
     log(f"\nWrote {RESULTS.relative_to(ROOT)}")
+    # The README shows the latest table between its bench markers.
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        latest = section.replace("## Run of", "Latest run:", 1)
+        readme.write_text(f"{before}{start}\n{latest}\n{end}{after}")
+        log("Updated the table in README.md")
 
 
 if __name__ == "__main__":

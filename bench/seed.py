@@ -354,6 +354,7 @@ def seed(scale: float, *, seed_value: int = 2026, log=print) -> Seeded:
 def free_booking_slots(info: Seeded, count: int, *, seed_value: int = 7) -> list[tuple]:
     """Distinct (provider slug, service id, date, time) slots no seeded booking touches:
     19:00–20:45 on days 1..28 ahead, for providers other than the bench provider."""
+    from bookings.models import Appointment
     from providers.models import Service
 
     rng = random.Random(seed_value)
@@ -365,12 +366,20 @@ def free_booking_slots(info: Seeded, count: int, *, seed_value: int = 7) -> list
         .values_list("provider_id", "id")
     ):
         first_service.setdefault(pid, sid)
+    # Earlier runs on the same seed booked some of these: leave those out.
+    taken = {
+        (pid, (day - today).days, t.hour * 60 + t.minute)
+        for pid, day, t in Appointment.objects.filter(
+            slot_time__gte=SEED_UNTIL, booking_date__gt=today
+        ).values_list("provider_id", "booking_date", "slot_time")
+    }
     candidates = [
         (pid, d, m)
         for pid in first_service
         if pid != 1
         for d in range(2, DAYS_AHEAD - 1)
         for m in range(19 * 60, 21 * 60, 15)
+        if (pid, d, m) not in taken
     ]
     picked = rng.sample(candidates, min(count, len(candidates)))
     return [
