@@ -120,3 +120,12 @@ def test_walk_in_invoice_names_the_walk_in(client, appointment):
     appointment.save()
     client.force_login(appointment.provider.user)
     assert "Ravi Kumar" in pdf_text(client.get(url(appointment)).content)
+
+
+def test_booking_page_links_the_invoice_only_once_confirmed(client, appointment):
+    client.force_login(appointment.customer)
+    detail = reverse("bookings:detail", args=[appointment.pk])
+    assert url(appointment) in client.get(detail).content.decode()
+
+    Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.PENDING)
+    assert url(appointment) not in client.get(detail).content.decode()
