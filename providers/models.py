@@ -11,7 +11,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 pincode_validator = RegexValidator(r"^[1-9][0-9]{5}$", _("Enter a valid 6-digit PIN code."))
 gstin_validator = RegexValidator(
     r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$",
-    _("Enter a valid 15-character GSTIN, e.g. 29ABCDE1234F1Z5."),
+    _("Enter a valid 15-character GSTIN, e.g. 29ABCDE1234F1ZW."),
 )
 
 
