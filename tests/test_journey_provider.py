@@ -1,9 +1,10 @@
 """Journey 2, the provider: sign up, onboard, see "pending"; an admin approves the shop through
 the two-factor-protected admin; the provider adds a service and weekly hours, tops up ₹500
-through the TEST MODE gateway, confirms a booking (the fee is debited) and calls the next token
-in the live queue."""
+through the TEST MODE gateway, confirms a booking (the fee is debited), calls the next token in
+the live queue and downloads the booking's invoice PDF."""
 
 import re
+import subprocess
 from datetime import datetime, time
 from decimal import Decimal
 
@@ -144,3 +145,20 @@ def test_provider_onboards_gets_approved_and_runs_the_day(journey, second_browse
     controls.get_by_role("button", name="Call next token").click()
     journey.settle("queue-advanced")
     assert page.locator(".queue-controls .fs-2").inner_text().strip() == str(booking.token_number)
+
+    # The booking's invoice as a PDF, fetched with the provider's session.
+    response = page.request.get(journey.url(f"/bookings/{booking.pk}/invoice.pdf"))
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    pdf = response.body()
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],  # noqa: S607 - poppler-utils (bin/system-deps)
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    assert "Sharma Dental Care" in text
+    assert "Kavya Rao" in text
+    assert "Teeth cleaning" in text
+    assert "800.00" in text
