@@ -69,7 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    # auditlog's middleware with the proxy-aware client IP (accounts.ip), not raw headers.
+    "adminpanel.middleware.AuditlogMiddleware",
     # Turns django-ratelimit's Ratelimited into RATELIMIT_VIEW (the friendly 429 page).
     "django_ratelimit.middleware.RatelimitMiddleware",
     # Axes last, as its documentation asks.
