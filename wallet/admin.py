@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Invoice, Payment, WalletTransaction, WebhookEvent
+from .models import Invoice, InvoiceSequence, Payment, WalletTransaction, WebhookEvent
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -57,3 +57,9 @@ class InvoiceAdmin(ReadOnlyAdmin):
     search_fields = ("number", "reference_id", "provider__shop_name", "customer__email")
     list_select_related = ("provider", "customer")
     date_hierarchy = "issued_at"
+
+
+@admin.register(InvoiceSequence)
+class InvoiceSequenceAdmin(ReadOnlyAdmin):
+    list_display = ("financial_year", "last_number")
+    search_fields = ("financial_year",)

@@ -122,7 +122,9 @@ def test_invariant_check_notices_a_balance_changed_behind_the_ledger():
     assert ledger_mismatches() == []
 
 
-@pytest.mark.parametrize("model_name", ["wallettransaction", "payment", "webhookevent", "invoice"])
+@pytest.mark.parametrize(
+    "model_name", ["wallettransaction", "payment", "webhookevent", "invoice", "invoicesequence"]
+)
 def test_admin_shows_money_records_read_only(model_name):
     model = next(m for m in site._registry if m._meta.model_name == model_name)
     admin = site._registry[model]
