@@ -9,6 +9,19 @@ from .forms import BlockUserForm
 from .models import Device, LoginLog, User
 
 
+class ReadOnlyAdminMixin:
+    """Records that change only through services (ledgers, logs, events): view, never edit."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["-created_at"]
@@ -94,21 +107,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(LoginLog)
-class LoginLogAdmin(admin.ModelAdmin):
+class LoginLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "identifier", "user", "status", "reason", "ip_address"]
     list_filter = ["status", "reason"]
     search_fields = ["identifier", "user__email", "ip_address", "device_id"]
     date_hierarchy = "created_at"
     list_select_related = ["user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Device)

@@ -5,6 +5,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import ReadOnlyAdminMixin
+
 from .models import FraudEvent, FraudFlag
 from .services import FlagError, flag_block_user, flag_dismiss, flag_mark_actioned
 
@@ -92,19 +94,10 @@ class FraudFlagAdmin(admin.ModelAdmin):
 
 
 @admin.register(FraudEvent)
-class FraudEventAdmin(admin.ModelAdmin):
+class FraudEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Recorded payment signature mismatches: evidence, never edited."""
 
     list_display = ["created_at", "kind", "provider", "ip_address", "source"]
     list_filter = ["kind", "source", "created_at"]
     search_fields = ["provider__shop_name", "ip_address"]
     list_select_related = ["provider"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

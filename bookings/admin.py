@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdminMixin
+
 from .models import Appointment, QueueDay
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Bookings change only through bookings.services, so the admin reads and searches them."""
 
     list_display = (
@@ -36,15 +38,6 @@ class AppointmentAdmin(admin.ModelAdmin):
     @admin.display(description="Customer", ordering="customer__name")
     def customer_display(self, obj: Appointment) -> str:
         return obj.customer_name if obj.customer_id else f"{obj.walk_in_name} (walk-in)"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QueueDay)

@@ -14,7 +14,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from .models import Provider, Service, WorkingHours
 from .selectors import active_categories
-from .services import check_intervals
+from .services import PROFILE_FIELDS, check_intervals
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -56,18 +56,7 @@ class ProviderProfileForm(forms.ModelForm):
 
     class Meta:
         model = Provider
-        fields = [
-            "shop_name",
-            "category",
-            "description",
-            "address",
-            "area",
-            "city",
-            "pincode",
-            "phone",
-            "photo",
-            "gstin",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "pincode": forms.TextInput(

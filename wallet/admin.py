@@ -2,22 +2,13 @@
 
 from django.contrib import admin
 
+from accounts.admin import ReadOnlyAdminMixin
+
 from .models import Invoice, InvoiceSequence, Payment, WalletTransaction, WebhookEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(WalletTransaction)
-class WalletTransactionAdmin(ReadOnlyAdmin):
+class WalletTransactionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "user", "type", "kind", "amount", "balance_after", "reference_id")
     list_filter = ("type", "kind", "created_at")
     search_fields = ("reference_id", "user__email", "user__name", "notes")
@@ -26,7 +17,7 @@ class WalletTransactionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "created_at",
         "provider",
@@ -43,7 +34,7 @@ class PaymentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyAdmin):
+class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("received_at", "event", "event_id", "order_id", "outcome")
     list_filter = ("event", "outcome")
     search_fields = ("event_id", "order_id", "payment_id")
@@ -51,7 +42,7 @@ class WebhookEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyAdmin):
+class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("number", "issued_at", "kind", "provider", "customer", "amount")
     list_filter = ("kind", "financial_year")
     search_fields = ("number", "reference_id", "provider__shop_name", "customer__email")
@@ -60,6 +51,6 @@ class InvoiceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(InvoiceSequence)
-class InvoiceSequenceAdmin(ReadOnlyAdmin):
+class InvoiceSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("financial_year", "last_number")
     search_fields = ("financial_year",)
