@@ -4,10 +4,12 @@ Rendering: one base template (templates/wallet/invoice_base.html) turned into a 
 django-weasyprint; numbering: ``wallet.services.invoice_issue``.
 """
 
+import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from providers.models import Provider
@@ -129,21 +131,55 @@ def platform_tax(amount: Decimal, provider: Provider) -> TaxBreakdown | None:
     return gst_inclusive(amount, interstate=interstate)
 
 
-def pdf_response(request: HttpRequest, *, invoice: Invoice, template: str, context: dict):
-    """The invoice as a downloadable PDF named after its number (a WeasyTemplateResponse)."""
+# Rendered PDFs are kept this long; a key changes whenever the invoice's HTML would change.
+PDF_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def _cached_pdf_response_class():
     # Imported here: WeasyPrint is heavy to load and only invoices need it.
+    from django.template.response import TemplateResponse
     from django_weasyprint.views import WeasyTemplateResponse
 
+    class CachedInvoicePDFResponse(WeasyTemplateResponse):
+        """Lays the PDF out once per distinct invoice HTML (WeasyPrint takes ~0.3 s a page).
+
+        The key is the invoice number plus a digest of the rendered HTML and base URL, so the
+        live data an invoice shows (shop name, address, buyer) still reaches the next download
+        the moment it changes: a different HTML is a different key.
+        """
+
+        def __init__(self, *args, invoice_number: str, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._invoice_number = invoice_number
+
+        @property
+        def rendered_content(self):
+            html = TemplateResponse.rendered_content.fget(self)
+            digest = hashlib.sha256(f"{self.get_base_url()}\n{html}".encode()).hexdigest()
+            key = f"invoice-pdf:{self._invoice_number}:{digest}"
+            pdf = cache.get(key)
+            if pdf is None:
+                pdf = super().rendered_content
+                cache.set(key, pdf, PDF_CACHE_SECONDS)
+            return pdf
+
+    return CachedInvoicePDFResponse
+
+
+def pdf_response(request: HttpRequest, *, invoice: Invoice, template: str, context: dict):
+    """The invoice as a downloadable PDF named after its number (a WeasyTemplateResponse)."""
+    response_class = _cached_pdf_response_class()
     context = {
         "invoice": invoice,
         "amount_words": amount_in_words(context.get("total", invoice.amount)),
         **context,
     }
-    return WeasyTemplateResponse(
+    return response_class(
         request,
         template,
         context=context,
         filename=invoice.filename,
         attachment=True,
         headers={"Cache-Control": "private, no-store"},
+        invoice_number=invoice.number,
     )

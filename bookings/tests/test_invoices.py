@@ -129,3 +129,29 @@ def test_booking_page_links_the_invoice_only_once_confirmed(client, appointment)
 
     Appointment.objects.filter(pk=appointment.pk).update(status=Appointment.Status.PENDING)
     assert url(appointment) not in client.get(detail).content.decode()
+
+
+def test_invoice_pdf_is_laid_out_once_and_follows_live_changes(client, appointment, monkeypatch):
+    from django_weasyprint.views import WeasyTemplateResponse
+
+    layouts = []
+    original = WeasyTemplateResponse.get_document
+
+    def counting_get_document(self):
+        layouts.append(1)
+        return original(self)
+
+    monkeypatch.setattr(WeasyTemplateResponse, "get_document", counting_get_document)
+    client.force_login(appointment.customer)
+    first = client.get(url(appointment))
+    again = client.get(url(appointment))
+    assert again.content == first.content
+    assert len(layouts) == 1
+
+    provider = appointment.provider
+    provider.shop_name = "Glow Salon & Spa"
+    provider.save()
+    changed = client.get(url(appointment))
+    assert len(layouts) == 2
+    assert "Glow Salon & Spa" in pdf_text(changed.content)
+    assert "INV/" in pdf_text(changed.content)
