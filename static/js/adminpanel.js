@@ -89,14 +89,16 @@
             position: "left",
             beginAtZero: true,
             title: { display: wide, text: data.text.fees },
-            ticks: { callback: axisMoney }
+            suggestedMax: 10,
+            ticks: { callback: axisMoney, precision: 0 }
           },
           topups: {
             position: "right",
             beginAtZero: true,
             grid: { drawOnChartArea: false },
             title: { display: wide, text: data.text.topups },
-            ticks: { callback: axisMoney }
+            suggestedMax: 100,
+            ticks: { callback: axisMoney, precision: 0 }
           }
         },
         plugins: Object.assign({}, common.plugins, {
