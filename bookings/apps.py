@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = "Bookings"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from providers import public_cache
+
+        from .models import Appointment
+
+        # Free slots and day calendars are cached (providers.public_cache): any booking change
+        # retires them.
+        post_save.connect(public_cache.invalidate, sender=Appointment, dispatch_uid="pc-appt")
+        post_delete.connect(public_cache.invalidate, sender=Appointment, dispatch_uid="pd-appt")

@@ -9,18 +9,21 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from providers import public_cache
 from providers.models import Provider, Service, TimeOff, WorkingHours
 from providers.selectors import provider_for_user
 
@@ -127,24 +130,25 @@ def _calendar(days: dict[date, str]) -> list[dict]:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Approved providers, filtered and sorted; a fixed number of queries per page."""
-    form = SearchForm(request.GET or None, cities=selectors.cities())
+    cities = public_cache.fragment("cities", build=selectors.cities)
+    form = SearchForm(request.GET or None, cities=cities)
     params = selectors.SearchParams()
     if form.is_bound and form.is_valid():
         params = selectors.SearchParams(**{k: v or "" for k, v in form.cleaned_data.items()})
         params.sort = params.sort or "name"
-    providers = selectors.search_providers(params)
-    if params.sort == "soonest":
-        everyone = list(providers)
-        soonest = selectors.next_free_slots(everyone)
-        far = datetime.max
-        everyone.sort(key=lambda p: (soonest[p.pk] or far, p.shop_name.lower(), p.pk))
-        page = Paginator(everyone, PAGE_SIZE).get_page(request.GET.get("page"))
-        next_free = soonest
-    else:
-        page = Paginator(providers, PAGE_SIZE).get_page(request.GET.get("page"))
-        next_free = selectors.next_free_slots(list(page.object_list))
-    for provider in page.object_list:
-        provider.next_free = next_free.get(provider.pk)
+    page_number = request.GET.get("page")
+    # The page's providers (with their next free slot), the total and the page number: cached
+    # until the catalogue changes or a minute passes (providers.public_cache).
+    providers, count, number = public_cache.fragment(
+        "search",
+        params.q,
+        params.category,
+        params.city,
+        params.sort,
+        page_number,
+        build=lambda: _search_results(params, page_number),
+    )
+    page = Page(providers, number, Paginator(range(count), PAGE_SIZE))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -158,6 +162,25 @@ def search(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+def _search_results(
+    params: selectors.SearchParams, page_number: str | None
+) -> tuple[list[Provider], int, int]:
+    providers = selectors.search_providers(params)
+    if params.sort == "soonest":
+        everyone = list(providers)
+        soonest = selectors.next_free_slots(everyone)
+        far = datetime.max
+        everyone.sort(key=lambda p: (soonest[p.pk] or far, p.shop_name.lower(), p.pk))
+        page = Paginator(everyone, PAGE_SIZE).get_page(page_number)
+        next_free = soonest
+    else:
+        page = Paginator(providers, PAGE_SIZE).get_page(page_number)
+        next_free = selectors.next_free_slots(list(page.object_list))
+    for provider in page.object_list:
+        provider.next_free = next_free.get(provider.pk)
+    return list(page.object_list), page.paginator.count, page.number
 
 
 def _opening_hours(provider: Provider) -> list[dict]:
@@ -192,7 +215,11 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "hours": _opening_hours(provider),
             "time_off": time_off,
             "today_weekday": today.weekday(),
-            "next_free": selectors.next_free_slots([provider]).get(provider.pk),
+            "next_free": public_cache.fragment(
+                "next-free",
+                provider.pk,
+                build=lambda: (selectors.next_free_slots([provider]).get(provider.pk),),
+            )[0],
         },
     )
 
@@ -240,17 +267,45 @@ def book(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Step 1 and 2: pick a day (closed days shown closed), then one of its free slots."""
     service = _bookable_service(slug, service_id)
     day, day_form = _day_from(request)
-    days = selectors.month_availability(service, selectors.booking_days(service.provider))
+    slots_url = reverse("bookings:slots", args=[slug, service.pk])
+
+    def calendar_html() -> str:
+        days = selectors.month_availability(service, selectors.booking_days(service.provider))
+        return render_to_string(
+            "bookings/_calendar.html",
+            {"calendar": _calendar(days), "day": day, "slots_url": slots_url},
+        )
+
     context = {
         "service": service,
         "provider": service.provider,
-        "calendar": _calendar(days),
         "day_form": day_form,
-        "slots_url": reverse("bookings:slots", args=[slug, service.pk]),
-        "confirm_url": reverse("bookings:confirm", args=[slug, service.pk]),
-        **_slot_context(service, day),
+        "day": day,
+        "calendar_html": mark_safe(  # noqa: S308 - our own rendered template
+            public_cache.fragment("calendar", service.pk, day, build=calendar_html)
+        ),
+        "slots_html": _slots_html(slug, service, day),
     }
     return render(request, "bookings/book.html", context)
+
+
+def _slots_html(slug: str, service: Service, day: date | None) -> str:
+    """The rendered free slots of ``day`` (cached until the catalogue changes or a minute
+    passes); the same HTML serves the booking page and its htmx fragment."""
+
+    def build() -> str:
+        return render_to_string(
+            "bookings/_slots.html",
+            {
+                "service": service,
+                "confirm_url": reverse("bookings:confirm", args=[slug, service.pk]),
+                **_slot_context(service, day),
+            },
+        )
+
+    return mark_safe(  # noqa: S308 - our own rendered template
+        public_cache.fragment("slots", slug, service.pk, day, build=build)
+    )
 
 
 @require_GET
@@ -265,15 +320,7 @@ def slots_fragment(request: HttpRequest, slug: str, service_id: int) -> HttpResp
             {"errors": form.errors.get("date"), "service": service},
             status=400,
         )
-    return render(
-        request,
-        "bookings/_slots.html",
-        {
-            "service": service,
-            "confirm_url": reverse("bookings:confirm", args=[slug, service.pk]),
-            **_slot_context(service, form.cleaned_data["date"]),
-        },
-    )
+    return HttpResponse(_slots_html(slug, service, form.cleaned_data["date"]))
 
 
 @login_required

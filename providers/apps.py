@@ -13,3 +13,26 @@ class ProvidersConfig(AppConfig):
         auditlog.register(Category)
         auditlog.register(Provider, exclude_fields=["updated_at"])
         auditlog.register(Service, exclude_fields=["updated_at"])
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from . import public_cache
+        from .models import TimeOff, WorkingHours
+
+        for model in (Category, Provider, Service, TimeOff, WorkingHours):
+            post_save.connect(public_cache.invalidate, sender=model, dispatch_uid=f"pc-{model}")
+            post_delete.connect(public_cache.invalidate, sender=model, dispatch_uid=f"pd-{model}")
+        post_save.connect(_owner_saved, sender=get_user_model(), dispatch_uid="pc-owner")
+        post_delete.connect(public_cache.invalidate, sender=get_user_model(), dispatch_uid="pd-o")
+
+
+# Fields of a user that decide whether their shop is public (a login only touches last_login).
+_VISIBILITY_FIELDS = {"is_active", "is_blocked"}
+
+
+def _owner_saved(sender, update_fields=None, **kwargs) -> None:
+    from . import public_cache
+
+    if update_fields is None or _VISIBILITY_FIELDS & set(update_fields):
+        public_cache.invalidate()

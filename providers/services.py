@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from . import public_cache
 from .models import Category, Provider, Service, TimeOff, WorkingHours
 
 logger = logging.getLogger(__name__)
@@ -453,7 +454,9 @@ def working_hours_set_week(
         ]
     Provider.objects.select_for_update().get(pk=provider.pk)
     WorkingHours.objects.filter(provider=provider).delete()
-    return WorkingHours.objects.bulk_create(rows)
+    created = WorkingHours.objects.bulk_create(rows)
+    public_cache.invalidate()  # bulk_create sends no post_save
+    return created
 
 
 @transaction.atomic

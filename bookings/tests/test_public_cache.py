@@ -1,0 +1,102 @@
+"""Free slots and day calendars are cached; every change that affects them shows at once."""
+
+from datetime import date, datetime, time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import CustomerFactory
+from bookings import services
+from bookings.tests.conftest import IST
+from providers.models import TimeOff
+from providers.services import working_hours_set_week
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+
+MONDAY = date(2026, 12, 7)
+
+
+def slots_url(service):
+    return reverse("bookings:slots", args=[service.provider.slug, service.pk])
+
+
+def test_repeat_requests_are_served_from_the_cache(client, service):
+    client.get(slots_url(service), {"date": "2026-12-07"})
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(slots_url(service), {"date": "2026-12-07"})
+    assert "time=10:00" in response.text
+    assert not any("appointments" in q["sql"] for q in again.captured_queries)
+
+
+def test_a_booking_is_visible_on_the_next_request(client, service):
+    assert "time=10:00" in client.get(slots_url(service), {"date": "2026-12-07"}).text
+    book_page = reverse("bookings:book", args=[service.provider.slug, service.pk])
+    assert "time=10:00" in client.get(book_page, {"date": "2026-12-07"}).text
+    services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=MONDAY, slot_time=time(10)
+    )
+    assert "time=10:00" not in client.get(slots_url(service), {"date": "2026-12-07"}).text
+    assert "time=10:00" not in client.get(book_page, {"date": "2026-12-07"}).text
+
+
+def test_time_off_and_new_hours_are_visible_on_the_next_request(client, service):
+    book_page = reverse("bookings:book", args=[service.provider.slug, service.pk])
+    assert "?date=2026-12-08" in client.get(book_page).text
+    TimeOff.objects.create(
+        provider=service.provider, start_date=date(2026, 12, 8), end_date=date(2026, 12, 8)
+    )
+    assert "?date=2026-12-08" not in client.get(book_page).text
+
+    assert "time=17:30" in client.get(slots_url(service), {"date": "2026-12-07"}).text
+    working_hours_set_week(provider=service.provider, week={0: [(time(9), time(12))]})
+    text = client.get(slots_url(service), {"date": "2026-12-07"}).text
+    assert "time=11:30" in text
+    assert "time=17:30" not in text
+
+
+def test_passed_slots_disappear_without_any_write(client, service, frozen):
+    assert "time=09:00" in client.get(slots_url(service), {"date": "2026-12-07"}).text
+    frozen.move_to(datetime(2026, 12, 7, 9, 1, tzinfo=IST))
+    text = client.get(slots_url(service), {"date": "2026-12-07"}).text
+    assert "time=09:00" not in text
+    assert "time=10:00" in text
+
+
+def test_a_deactivated_service_is_404_on_the_next_request(client, service):
+    assert client.get(slots_url(service), {"date": "2026-12-07"}).status_code == 200
+    service.is_active = False
+    service.save()
+    assert client.get(slots_url(service), {"date": "2026-12-07"}).status_code == 404
+
+
+def test_search_and_provider_page_follow_changes_on_the_next_request(client, service):
+    provider = service.provider
+    search = reverse("bookings:search")
+    page = reverse("bookings:provider", args=[provider.slug])
+    assert provider.shop_name in client.get(search).text
+    client.get(page)
+    with CaptureQueriesContext(connection) as again:
+        client.get(search)
+    assert not any("appointments" in q["sql"] for q in again.captured_queries)
+
+    provider.shop_name = "Renamed Studio"
+    provider.save()
+    assert "Renamed Studio" in client.get(search).text
+
+    provider.user.is_blocked = True
+    provider.user.save(update_fields=["is_blocked"])
+    assert "Renamed Studio" not in client.get(search).text
+    assert client.get(page).status_code == 404
+
+
+def test_provider_page_next_free_slot_follows_bookings(client, service):
+    page = reverse("bookings:provider", args=[service.provider.slug])
+    assert "Mon 7 Dec, 9:00 AM" in client.get(page).text
+    services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=MONDAY, slot_time=time(9)
+    )
+    text = client.get(page).text
+    assert "Mon 7 Dec, 9:00 AM" not in text
+    assert "Mon 7 Dec, 9:30 AM" in text
