@@ -195,32 +195,37 @@ def _opening_hours(provider: Provider) -> list[dict]:
 
 @require_GET
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    provider = get_object_or_404(
-        selectors.public_providers()
-        .select_related("category")
-        .prefetch_related(selectors.prefetch_hours()),
-        slug=slug,
-    )
-    today = timezone.localdate()
-    time_off = TimeOff.objects.filter(
-        provider=provider, end_date__gte=today, start_date__lte=today + timedelta(days=30)
-    )
-    services_list = list(selectors.provider_services(provider))
+    def build() -> tuple[str, str]:
+        provider = get_object_or_404(  # a 404 is raised, never cached
+            selectors.public_providers()
+            .select_related("category")
+            .prefetch_related(selectors.prefetch_hours()),
+            slug=slug,
+        )
+        today = timezone.localdate()
+        time_off = TimeOff.objects.filter(
+            provider=provider, end_date__gte=today, start_date__lte=today + timedelta(days=30)
+        )
+        body = render_to_string(
+            "bookings/_provider_detail_body.html",
+            {
+                "provider": provider,
+                "services": list(selectors.provider_services(provider)),
+                "hours": _opening_hours(provider),
+                "time_off": time_off,
+                "today_weekday": today.weekday(),
+                "next_free": selectors.next_free_slots([provider]).get(provider.pk),
+            },
+        )
+        return provider.shop_name, body
+
+    # The page body is the same for everyone: cached until the catalogue changes or a minute
+    # passes (providers.public_cache).
+    shop_name, body = public_cache.fragment("provider-page", slug, build=build)
     return render(
         request,
         "bookings/provider_detail.html",
-        {
-            "provider": provider,
-            "services": services_list,
-            "hours": _opening_hours(provider),
-            "time_off": time_off,
-            "today_weekday": today.weekday(),
-            "next_free": public_cache.fragment(
-                "next-free",
-                provider.pk,
-                build=lambda: (selectors.next_free_slots([provider]).get(provider.pk),),
-            )[0],
-        },
+        {"shop_name": shop_name, "body": mark_safe(body)},  # noqa: S308 - our own template
     )
 
 
