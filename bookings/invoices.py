@@ -18,8 +18,6 @@ from wallet.services import invoice_issue
 
 from .models import Appointment
 
-INVOICEABLE = (Appointment.Status.CONFIRMED, Appointment.Status.COMPLETED)
-
 
 def _buyer(appointment: Appointment) -> dict:
     if appointment.customer_id is None:
@@ -54,7 +52,7 @@ def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
         kind=Invoice.Kind.BOOKING, reference_id=appointment.fee_reference
     ).first()
     if invoice is None:
-        if appointment.status not in INVOICEABLE:
+        if not appointment.is_invoiceable:
             raise Http404(_("An invoice is issued once the booking is confirmed."))
         invoice = invoice_issue(
             kind=Invoice.Kind.BOOKING,

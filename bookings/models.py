@@ -33,6 +33,8 @@ class Appointment(models.Model):
         SYSTEM = "system", _("System")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
+    # A booking gets an invoice once the provider has accepted it.
+    INVOICEABLE_STATUSES = (Status.CONFIRMED, Status.COMPLETED)
 
     # Null for a walk-in made at the counter: walk_in_name/walk_in_mobile identify the person.
     customer = models.ForeignKey(
@@ -140,6 +142,10 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def is_invoiceable(self) -> bool:
+        return self.status in self.INVOICEABLE_STATUSES
 
     @property
     def starts_at(self) -> datetime:
