@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
-from providers.models import Category, Provider, Service
+from providers.models import Provider, Service
 
 from .models import Appointment
 
@@ -20,11 +20,10 @@ class SearchForm(forms.Form):
     city = forms.ChoiceField(label=_("City"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
 
-    def __init__(self, *args, cities: list[str], **kwargs):
+    def __init__(self, *args, categories: list[tuple[str, str]], cities: list[str], **kwargs):
+        """``categories`` are (slug, name) pairs; both lists come from the public cache."""
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories"))] + [
-            (c.slug, c.name) for c in Category.objects.filter(is_active=True)
-        ]
+        self.fields["category"].choices = [("", _("All categories")), *categories]
         self.fields["city"].choices = [("", _("All cities"))] + [(c, c) for c in cities]
         self.fields["q"].widget.attrs["placeholder"] = _("Shop or service, e.g. haircut")
 

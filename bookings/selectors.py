@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from providers import selectors as provider_selectors
-from providers.models import Provider, Service, TimeOff, WorkingHours
+from providers.models import Category, Provider, Service, TimeOff, WorkingHours
 
 from . import slots
 from .models import Appointment, QueueDay
@@ -222,6 +222,11 @@ def next_free_slots(providers: list[Provider], *, now: datetime | None = None) -
 
 def provider_services(provider: Provider) -> QuerySet[Service]:
     return provider.services.filter(is_active=True).order_by("service_name")
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the active categories, in their display order."""
+    return list(Category.objects.filter(is_active=True).values_list("slug", "name"))
 
 
 def cities() -> list[str]:

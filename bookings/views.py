@@ -9,7 +9,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -129,17 +129,18 @@ def _calendar(days: dict[date, str]) -> list[dict]:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Approved providers, filtered and sorted; a fixed number of queries per page."""
+    """Approved providers, filtered and sorted; no query on a warm cache."""
+    categories = public_cache.fragment("categories", build=selectors.category_choices)
     cities = public_cache.fragment("cities", build=selectors.cities)
-    form = SearchForm(request.GET or None, cities=cities)
+    form = SearchForm(request.GET or None, categories=categories, cities=cities)
     params = selectors.SearchParams()
     if form.is_bound and form.is_valid():
         params = selectors.SearchParams(**{k: v or "" for k, v in form.cleaned_data.items()})
         params.sort = params.sort or "name"
     page_number = request.GET.get("page")
-    # The page's providers (with their next free slot), the total and the page number: cached
-    # until the catalogue changes or a minute passes (providers.public_cache).
-    providers, count, number = public_cache.fragment(
+    # The page's rendered result cards (with each provider's next free slot), the total and the
+    # page number: cached until the catalogue changes or a minute passes (providers.public_cache).
+    cards, count, number = public_cache.fragment(
         "search",
         params.q,
         params.category,
@@ -148,7 +149,7 @@ def search(request: HttpRequest) -> HttpResponse:
         page_number,
         build=lambda: _search_results(params, page_number),
     )
-    page = Page(providers, number, Paginator(range(count), PAGE_SIZE))
+    page = Paginator(range(count), PAGE_SIZE).page(number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -157,16 +158,17 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "cards": mark_safe(cards),  # noqa: S308 - our own rendered template
             "query": query.urlencode(),
             "params": params,
-            "today": timezone.localdate(),
         },
     )
 
 
 def _search_results(
     params: selectors.SearchParams, page_number: str | None
-) -> tuple[list[Provider], int, int]:
+) -> tuple[str, int, int]:
+    """(the rendered cards of the page, the number of matching providers, the page number)."""
     providers = selectors.search_providers(params)
     if params.sort == "soonest":
         everyone = list(providers)
@@ -180,7 +182,11 @@ def _search_results(
         next_free = selectors.next_free_slots(list(page.object_list))
     for provider in page.object_list:
         provider.next_free = next_free.get(provider.pk)
-    return list(page.object_list), page.paginator.count, page.number
+    cards = render_to_string(
+        "bookings/_search_cards.html",
+        {"providers": page.object_list, "today": timezone.localdate()},
+    )
+    return cards, page.paginator.count, page.number
 
 
 def _opening_hours(provider: Provider) -> list[dict]:

@@ -100,3 +100,19 @@ def test_provider_page_next_free_slot_follows_bookings(client, service):
     text = client.get(page).text
     assert "Mon 7 Dec, 9:00 AM" not in text
     assert "Mon 7 Dec, 9:30 AM" in text
+
+
+def test_search_on_a_warm_cache_makes_no_query_and_follows_category_changes(client, service):
+    search = reverse("bookings:search")
+    category = service.provider.category
+    client.get(search, {"category": category.slug})
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(search, {"category": category.slug})
+    assert again.captured_queries == []
+    assert service.provider.shop_name in response.text
+    assert f'<option value="{category.slug}" selected>{category.name}</option>' in response.text
+
+    category.name = "Hair and beauty"
+    category.save()
+    response = client.get(search, {"category": category.slug})
+    assert f'<option value="{category.slug}" selected>Hair and beauty</option>' in response.text
