@@ -276,62 +276,70 @@ def _slot_context(service: Service, day: date | None, *, exclude_id: int | None 
 @require_GET
 def book(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Step 1 and 2: pick a day (closed days shown closed), then one of its free slots."""
-    service = _bookable_service(slug, service_id)
     day, day_form = _day_from(request)
-    slots_url = reverse("bookings:slots", args=[slug, service.pk])
 
-    def calendar_html() -> str:
-        days = selectors.month_availability(service, selectors.booking_days(service.provider))
-        return render_to_string(
-            "bookings/_calendar.html",
-            {"calendar": _calendar(days), "day": day, "slots_url": slots_url},
-        )
+    def build() -> dict[str, str]:
+        service = _bookable_service(slug, service_id)  # a 404 is raised, never cached
+        provider = service.provider
+        days = selectors.month_availability(service, selectors.booking_days(provider))
+        slots_url = reverse("bookings:slots", args=[slug, service.pk])
+        return {
+            "title": _("Book %(service)s at %(shop)s")
+            % {"service": service.service_name, "shop": provider.shop_name},
+            "summary": render_to_string(
+                "bookings/_book_summary.html", {"service": service, "provider": provider}
+            ),
+            "calendar": render_to_string(
+                "bookings/_calendar.html",
+                {"calendar": _calendar(days), "day": day, "slots_url": slots_url},
+            ),
+            "slots": _slots_html(slug, service.pk, day, service=service),
+        }
 
-    context = {
-        "service": service,
-        "provider": service.provider,
-        "day_form": day_form,
-        "day": day,
-        "calendar_html": mark_safe(  # noqa: S308 - our own rendered template
-            public_cache.fragment("calendar", service.pk, day, build=calendar_html)
-        ),
-        "slots_html": _slots_html(slug, service, day),
-    }
-    return render(request, "bookings/book.html", context)
+    # The page is the same for everyone but the day's form errors: cached until the catalogue
+    # changes or a minute passes (providers.public_cache), so a warm page makes no query.
+    parts = public_cache.fragment("book-page", slug, service_id, day, build=build)
+    html = {name: mark_safe(parts[name]) for name in ("summary", "calendar", "slots")}  # noqa: S308
+    return render(
+        request,
+        "bookings/book.html",
+        {**html, "title": parts["title"], "day_form": day_form},  # the title is plain text
+    )
 
 
-def _slots_html(slug: str, service: Service, day: date | None) -> str:
+def _slots_html(slug: str, service_id: int, day: date | None, service: Service | None = None):
     """The rendered free slots of ``day`` (cached until the catalogue changes or a minute
-    passes); the same HTML serves the booking page and its htmx fragment."""
+    passes); the same HTML serves the booking page and its htmx fragment. ``service`` saves
+    the lookup when the caller has it; an unknown or unbookable service is a 404."""
 
     def build() -> str:
+        bookable = service or _bookable_service(slug, service_id)
         return render_to_string(
             "bookings/_slots.html",
             {
-                "service": service,
-                "confirm_url": reverse("bookings:confirm", args=[slug, service.pk]),
-                **_slot_context(service, day),
+                "service": bookable,
+                "confirm_url": reverse("bookings:confirm", args=[slug, bookable.pk]),
+                **_slot_context(bookable, day),
             },
         )
 
     return mark_safe(  # noqa: S308 - our own rendered template
-        public_cache.fragment("slots", slug, service.pk, day, build=build)
+        public_cache.fragment("slots", slug, service_id, day, build=build)
     )
 
 
 @require_GET
 def slots_fragment(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    """The free slots of one day, as an htmx fragment (one appointments query)."""
-    service = _bookable_service(slug, service_id)
+    """The free slots of one day, as an htmx fragment (no query on a warm cache)."""
     form = DayForm(request.GET)
     if not form.is_valid():
         return render(
             request,
             "bookings/_slots.html",
-            {"errors": form.errors.get("date"), "service": service},
+            {"errors": form.errors.get("date"), "service": _bookable_service(slug, service_id)},
             status=400,
         )
-    return HttpResponse(_slots_html(slug, service, form.cleaned_data["date"]))
+    return HttpResponse(_slots_html(slug, service_id, form.cleaned_data["date"]))
 
 
 @login_required

@@ -116,3 +116,29 @@ def test_search_on_a_warm_cache_makes_no_query_and_follows_category_changes(clie
     category.save()
     response = client.get(search, {"category": category.slug})
     assert f'<option value="{category.slug}" selected>Hair and beauty</option>' in response.text
+
+
+def test_booking_page_and_slot_fragment_on_a_warm_cache_make_no_query(client, service):
+    book_page = reverse("bookings:book", args=[service.provider.slug, service.pk])
+    for url, params in (
+        (book_page, {}),
+        (book_page, {"date": "2026-12-07"}),
+        (slots_url(service), {"date": "2026-12-07"}),
+    ):
+        client.get(url, params)
+        with CaptureQueriesContext(connection) as again:
+            response = client.get(url, params)
+        assert response.status_code == 200
+        assert again.captured_queries == []
+    assert "time=10:00" in response.text
+
+
+def test_booking_page_title_escapes_the_shop_name_and_errors_are_not_cached(client, service):
+    service.provider.shop_name = "<b>Bold</b> Salon"
+    service.provider.save()
+    book_page = reverse("bookings:book", args=[service.provider.slug, service.pk])
+    text = client.get(book_page).text
+    assert "<b>Bold</b>" not in text
+    assert "&lt;b&gt;Bold&lt;/b&gt; Salon" in text
+    assert "Enter a date like" in client.get(book_page, {"date": "soon"}).text
+    assert "Enter a date like" not in client.get(book_page).text
