@@ -29,6 +29,12 @@ keepalive = 5
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
 
+# Load Django once in the master and fork ready workers from it: a recycled worker serves its
+# first request in milliseconds instead of importing the project for a second or more while
+# requests queue behind it. Nothing opens a database or cache connection at import time, so
+# no connection is shared across the fork. A code deploy therefore needs a restart, not a HUP.
+preload_app = True
+
 # Only nginx on this host may tell gunicorn the original scheme (X-Forwarded-Proto).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 

@@ -140,3 +140,20 @@ def test_env_production_template_lists_what_production_requires():
     result = run([sys.executable, "manage.py", "check"], values)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_wsgi_module_prepares_templates_and_url_tables_before_the_first_request(settings):
+    """gunicorn preloads config.wsgi in its master: what it warms up is shared by every
+    worker, so a freshly forked worker answers its first request without compiling anything."""
+    from django.template import engines
+    from django.urls import get_resolver
+
+    from config.wsgi import warm_up
+
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+    get_resolver()._reverse_dict.clear()
+    warm_up()
+    compiled = set(loader.get_template_cache)
+    assert {"base.html", "home.html", "bookings/search.html"} <= compiled
+    assert {code for code, _name in settings.LANGUAGES} <= set(get_resolver()._reverse_dict)
