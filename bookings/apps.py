@@ -12,7 +12,8 @@ class BookingsConfig(AppConfig):
 
         from .models import Appointment
 
-        # Free slots and day calendars are cached (providers.public_cache): any booking change
-        # retires them.
-        post_save.connect(public_cache.invalidate, sender=Appointment, dispatch_uid="pc-appt")
-        post_delete.connect(public_cache.invalidate, sender=Appointment, dispatch_uid="pd-appt")
+        # Free slots and day calendars are cached (providers.public_cache): a booking change
+        # retires its provider's.
+        receiver = public_cache.appointment_changed
+        post_save.connect(receiver, sender=Appointment, dispatch_uid="pc-appt")
+        post_delete.connect(receiver, sender=Appointment, dispatch_uid="pd-appt")

@@ -227,7 +227,7 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     # The page body is the same for everyone: cached until the catalogue changes or a minute
     # passes (providers.public_cache).
-    shop_name, body = public_cache.fragment("provider-page", slug, build=build)
+    shop_name, body = public_cache.fragment("provider-page", slug, build=build, provider=slug)
     return render(
         request,
         "bookings/provider_detail.html",
@@ -298,7 +298,7 @@ def book(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
 
     # The page is the same for everyone but the day's form errors: cached until the catalogue
     # changes or a minute passes (providers.public_cache), so a warm page makes no query.
-    parts = public_cache.fragment("book-page", slug, service_id, day, build=build)
+    parts = public_cache.fragment("book-page", slug, service_id, day, build=build, provider=slug)
     html = {name: mark_safe(parts[name]) for name in ("summary", "calendar", "slots")}  # noqa: S308
     return render(
         request,
@@ -324,7 +324,7 @@ def _slots_html(slug: str, service_id: int, day: date | None, service: Service |
         )
 
     return mark_safe(  # noqa: S308 - our own rendered template
-        public_cache.fragment("slots", slug, service_id, day, build=build)
+        public_cache.fragment("slots", slug, service_id, day, build=build, provider=slug)
     )
 
 

@@ -31,8 +31,14 @@ class ProvidersConfig(AppConfig):
 _VISIBILITY_FIELDS = {"is_active", "is_blocked"}
 
 
-def _owner_saved(sender, update_fields=None, **kwargs) -> None:
+def _owner_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """A shop leaves or rejoins the public pages when its owner is blocked, unblocked,
+    deactivated or reactivated. New users own no shop yet, and a login only touches
+    last_login: neither retires the cache."""
     from . import public_cache
+    from .models import Provider
 
-    if update_fields is None or _VISIBILITY_FIELDS & set(update_fields):
+    if created or (update_fields is not None and not _VISIBILITY_FIELDS & set(update_fields)):
+        return
+    if Provider.objects.filter(user_id=instance.pk).exists():
         public_cache.invalidate()

@@ -1,13 +1,21 @@
-"""A cache for the expensive public parts of the catalogue (free slots, day calendars).
+"""A cache for the expensive public parts of the catalogue (search cards, provider pages, day
+calendars, free slots).
 
-Every entry's key holds the catalogue version, the language and the current minute:
+Every entry's key holds versions, the language and the current minute:
 
-- the version changes whenever something a public page shows can change (a provider, service,
-  working hours, time off, category, owner's visibility or an appointment is saved or deleted),
-  so a change is visible on the very next request;
+- the catalogue version changes whenever something any public page shows can change: a
+  provider, service, working hours, time off, category or an owner's visibility is saved or
+  deleted. These writes are rare (a shop edits its profile), so they retire everything;
+- each provider also has a bookings version that changes when one of its appointments is saved
+  or deleted. Bookings are the frequent write, and they only retire that provider's own pages
+  (its page, booking calendar and free slots), so a busy shop does not empty everyone's cache;
 - the minute makes slots that have just passed disappear without any write at all.
 
-The version is bumped at once and again when the writing transaction commits: a reader that
+Search cards follow the catalogue version and the minute only: the "next free" time on a card
+may trail a booking by up to a minute, while the provider's own pages, where a slot is picked,
+show it on the very next request.
+
+A version is bumped at once and again when the writing transaction commits: a reader that
 rendered between the two stored its entry under the first bump's key, which the second retires.
 """
 
@@ -25,12 +33,22 @@ VERSION_KEY = "public-catalogue:version"
 ENTRY_SECONDS = 90
 
 
+def _bookings_key(slug: str) -> str:
+    return f"public-catalogue:bookings:{slug}"
+
+
+def versions(*keys: str) -> list[str]:
+    """The current value of each version key (one cache round trip when all exist)."""
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, uuid.uuid4().hex, None)
+            found[key] = cache.get(key)
+    return [found[key] for key in keys]
+
+
 def version() -> str:
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        current = cache.get(VERSION_KEY)
-    return current
+    return versions(VERSION_KEY)[0]
 
 
 def bump_version() -> None:
@@ -43,10 +61,29 @@ def invalidate(**_signal_kwargs) -> None:
     transaction.on_commit(bump_version)
 
 
-def fragment(name: str, *parts, build: Callable[[], str]) -> str:
-    """The cached ``build()`` for ``name`` and ``parts``; built and stored on a miss."""
+def invalidate_bookings(slug: str) -> None:
+    """Retire the cached pages of the provider ``slug`` that show its free slots."""
+
+    def bump() -> None:
+        cache.set(_bookings_key(slug), uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def appointment_changed(sender, instance, **_signal_kwargs) -> None:
+    """Signal receiver for an appointment saved or deleted."""
+    invalidate_bookings(instance.provider.slug)
+
+
+def fragment(name: str, *parts, build: Callable[[], str], provider: str = "") -> str:
+    """The cached ``build()`` for ``name`` and ``parts``; built and stored on a miss.
+
+    ``provider`` (a slug) ties the entry to that provider's bookings as well as the catalogue;
+    pass it for anything showing the provider's free slots."""
+    keys = (VERSION_KEY, _bookings_key(provider)) if provider else (VERSION_KEY,)
     minute = timezone.localtime().strftime("%Y%m%d%H%M")
-    raw = "\x1f".join(str(p) for p in (version(), get_language(), minute, *parts))
+    raw = "\x1f".join(str(p) for p in (*versions(*keys), get_language(), minute, *parts))
     key = f"public:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
     html = cache.get(key)
     if html is None:

@@ -10,8 +10,9 @@ from django.urls import reverse
 from accounts.tests.factories import CustomerFactory
 from bookings import services
 from bookings.tests.conftest import IST
-from providers.models import TimeOff
+from providers.models import TimeOff, WorkingHours
 from providers.services import working_hours_set_week
+from providers.tests.factories import ProviderFactory, ServiceFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -142,3 +143,44 @@ def test_booking_page_title_escapes_the_shop_name_and_errors_are_not_cached(clie
     assert "&lt;b&gt;Bold&lt;/b&gt; Salon" in text
     assert "Enter a date like" in client.get(book_page, {"date": "soon"}).text
     assert "Enter a date like" not in client.get(book_page).text
+
+
+def test_a_booking_retires_only_its_own_providers_pages(client, service):
+    other_provider = ProviderFactory(
+        slot_step_minutes=30, capacity=1, min_notice_minutes=0, max_days_ahead=14
+    )
+    WorkingHours.objects.create(
+        provider=other_provider, weekday=0, start_time=time(9), end_time=time(13)
+    )
+    other = ServiceFactory(provider=other_provider, duration_minutes=30)
+    pages = [
+        (reverse("bookings:provider", args=[other_provider.slug]), {}),
+        (reverse("bookings:book", args=[other_provider.slug, other.pk]), {}),
+        (slots_url(other), {"date": "2026-12-07"}),
+    ]
+    for url, params in pages:
+        client.get(url, params)
+
+    services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=MONDAY, slot_time=time(10)
+    )
+    with CaptureQueriesContext(connection) as after:
+        for url, params in pages:
+            assert client.get(url, params).status_code == 200
+    assert after.captured_queries == []
+    assert "time=10:00" not in client.get(slots_url(service), {"date": "2026-12-07"}).text
+
+
+def test_search_cards_follow_a_booking_within_the_minute(client, service, frozen):
+    search = reverse("bookings:search")
+    assert "today, 9:00 AM" in client.get(search).text
+    services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=MONDAY, slot_time=time(9)
+    )
+    with CaptureQueriesContext(connection) as again:
+        assert "today, 9:00 AM" in client.get(search).text  # the cards of this minute
+    assert again.captured_queries == []
+    frozen.move_to(datetime(2026, 12, 7, 7, 1, tzinfo=IST))
+    text = client.get(search).text
+    assert "today, 9:00 AM" not in text
+    assert "today, 9:30 AM" in text
