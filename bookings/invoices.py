@@ -18,6 +18,34 @@ from wallet.services import invoice_issue
 
 from .models import Appointment
 
+# The columns the invoice reads (access check, numbering and what it shows): one narrow query.
+INVOICE_FIELDS = (
+    "customer_id",
+    "walk_in_name",
+    "walk_in_mobile",
+    "provider_id",
+    "service_id",
+    "token_number",
+    "booking_date",
+    "slot_time",
+    "end_time",
+    "status",
+    "locked_price",
+    "provider__user_id",
+    "provider__shop_name",
+    "provider__address",
+    "provider__area",
+    "provider__city",
+    "provider__pincode",
+    "provider__gstin",
+    "provider__user__email",
+    "service__service_name",
+    "service__duration_minutes",
+    "customer__name",
+    "customer__email",
+    "customer__mobile",
+)
+
 
 def _buyer(appointment: Appointment) -> dict:
     if appointment.customer_id is None:
@@ -39,7 +67,10 @@ def _buyer(appointment: Appointment) -> dict:
 def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
     """Only the booking's customer, its provider and staff may download it (404 for others)."""
     appointment = get_object_or_404(
-        Appointment.objects.select_related("provider__user", "service", "customer"), pk=pk
+        Appointment.objects.select_related("provider__user", "service", "customer").only(
+            *INVOICE_FIELDS
+        ),
+        pk=pk,
     )
     user = request.user
     if not (
@@ -48,9 +79,11 @@ def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
         or appointment.provider.user_id == user.pk
     ):
         raise Http404
-    invoice = Invoice.objects.filter(
-        kind=Invoice.Kind.BOOKING, reference_id=appointment.fee_reference
-    ).first()
+    invoice = (
+        Invoice.objects.filter(kind=Invoice.Kind.BOOKING, reference_id=appointment.fee_reference)
+        .only("number", "amount", "issued_at")
+        .first()
+    )
     if invoice is None:
         if not appointment.is_invoiceable:
             raise Http404(_("An invoice is issued once the booking is confirmed."))
@@ -77,7 +110,18 @@ def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
             "title": _("Tax invoice") if provider.gstin else _("Invoice"),
             "seller": provider_party(provider),
             "buyer": _buyer(appointment),
-            "appointment": appointment,
+            "appointment": {
+                "pk": appointment.pk,
+                "status": appointment.status,
+                "status_display": appointment.get_status_display(),
+                "service_name": appointment.service.service_name,
+                "duration_minutes": appointment.service.duration_minutes,
+                "booking_date": appointment.booking_date,
+                "slot_time": appointment.slot_time,
+                "end_time": appointment.end_time,
+                "token_number": appointment.token_number,
+                "locked_price": appointment.locked_price,
+            },
             "lines": [
                 {
                     "description": appointment.service.service_name,

@@ -5,12 +5,19 @@ django-weasyprint; numbering: ``wallet.services.invoice_issue``.
 """
 
 import hashlib
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import date, time
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 
 from providers.models import Provider
 
@@ -131,55 +138,108 @@ def platform_tax(amount: Decimal, provider: Provider) -> TaxBreakdown | None:
     return gst_inclusive(amount, interstate=interstate)
 
 
-# Rendered PDFs are kept this long; a key changes whenever the invoice's HTML would change.
+# Rendered PDFs are kept this long; a key changes whenever what the invoice shows would change.
 PDF_CACHE_SECONDS = 7 * 24 * 3600
 
 
-def _cached_pdf_response_class():
-    # Imported here: WeasyPrint is heavy to load and only invoices need it.
-    from django.template.response import TemplateResponse
+def _plain(value):
+    """What an invoice may show: plain values, lists, dicts and the tax dataclasses.
+
+    A model instance in the context is refused, so no field can reach the PDF without also
+    reaching its cache key.
+    """
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date | time):  # a datetime is a date, offset included
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"An invoice shows plain data only, not {type(value).__name__}.")
+
+
+@lru_cache(maxsize=32)
+def _layout_digest(template: str) -> str:
+    """The template and the templates it extends: a changed layout is a new PDF."""
+    from django.template.loader import get_template
+    from django.template.loader_tags import ExtendsNode
+
+    sources = []
+    compiled = get_template(template).template
+    while compiled is not None:
+        sources.append(compiled.source)
+        first = compiled.nodelist[0] if compiled.nodelist else None
+        compiled = (
+            get_template(first.parent_name.resolve({})).template
+            if isinstance(first, ExtendsNode)
+            else None
+        )
+    return hashlib.sha256("\0".join(sources).encode()).hexdigest()
+
+
+def pdf_cache_key(request: HttpRequest, *, number: str, template: str, context: dict) -> str:
+    """The invoice number plus a digest of everything that decides the PDF's content.
+
+    That is the data the template is given (``context``, plain values only), the template
+    sources, the language and time zone it is rendered in and the base URL WeasyPrint
+    resolves links against: any change to what the invoice shows is a new key, and the
+    invoice HTML is only rendered when the PDF has to be laid out.
+    """
+    data = json.dumps(context, sort_keys=True, default=_plain, ensure_ascii=False)
+    digest = hashlib.sha256(
+        "\n".join(
+            (
+                _layout_digest(template),
+                get_language() or "",
+                timezone.get_current_timezone_name(),
+                _base_url(request),
+                data,
+            )
+        ).encode()
+    ).hexdigest()
+    return f"invoice-pdf:{number}:{digest}"
+
+
+def _base_url(request: HttpRequest) -> str:
+    return getattr(settings, "WEASYPRINT_BASEURL", None) or request.build_absolute_uri("/")
+
+
+def _render_pdf(*, template: str, context: dict, base_url: str) -> bytes:
+    """Lay the PDF out from ``context`` alone: no request, so no context processors."""
+    # Imported here: WeasyPrint is heavy to load and only a PDF that is not cached needs it.
     from django_weasyprint.views import WeasyTemplateResponse
 
-    class CachedInvoicePDFResponse(WeasyTemplateResponse):
-        """Lays the PDF out once per distinct invoice HTML (WeasyPrint takes ~0.3 s a page).
+    class InvoicePDF(WeasyTemplateResponse):
+        def get_base_url(self) -> str:
+            return base_url
 
-        The key is the invoice number plus a digest of the rendered HTML and base URL, so the
-        live data an invoice shows (shop name, address, buyer) still reaches the next download
-        the moment it changes: a different HTML is a different key.
-        """
-
-        def __init__(self, *args, invoice_number: str, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._invoice_number = invoice_number
-
-        @property
-        def rendered_content(self):
-            html = TemplateResponse.rendered_content.fget(self)
-            digest = hashlib.sha256(f"{self.get_base_url()}\n{html}".encode()).hexdigest()
-            key = f"invoice-pdf:{self._invoice_number}:{digest}"
-            pdf = cache.get(key)
-            if pdf is None:
-                pdf = super().rendered_content
-                cache.set(key, pdf, PDF_CACHE_SECONDS)
-            return pdf
-
-    return CachedInvoicePDFResponse
+    return InvoicePDF(None, template, context=context).rendered_content
 
 
-def pdf_response(request: HttpRequest, *, invoice: Invoice, template: str, context: dict):
-    """The invoice as a downloadable PDF named after its number (a WeasyTemplateResponse)."""
-    response_class = _cached_pdf_response_class()
+def pdf_response(
+    request: HttpRequest, *, invoice: Invoice, template: str, context: dict
+) -> HttpResponse:
+    """The invoice as a downloadable PDF named after its number.
+
+    ``context`` holds plain data (see ``_plain``). WeasyPrint takes ~0.3 s a page, so the PDF
+    is laid out once per distinct content and served from the cache after that.
+    """
     context = {
-        "invoice": invoice,
+        "invoice": {"number": invoice.number, "issued_at": invoice.issued_at},
         "amount_words": amount_in_words(context.get("total", invoice.amount)),
         **context,
     }
-    return response_class(
-        request,
-        template,
-        context=context,
-        filename=invoice.filename,
-        attachment=True,
-        headers={"Cache-Control": "private, no-store"},
-        invoice_number=invoice.number,
+    key = pdf_cache_key(request, number=invoice.number, template=template, context=context)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = _render_pdf(template=template, context=context, base_url=_base_url(request))
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition_header(True, invoice.filename),
+            "Cache-Control": "private, no-store",
+        },
     )

@@ -442,12 +442,27 @@ def transaction_invoice(request: HttpRequest, pk: int) -> HttpResponse:
             "title": title,
             "seller": platform_party(),
             "buyer": provider_party(provider),
-            "txn": txn,
-            "payment": payment,
-            "refund": refund,
+            "txn": {
+                "created_at": txn.created_at,
+                "reference_id": txn.reference_id,
+                "balance_after": txn.balance_after,
+            },
+            "payment": (
+                {
+                    "paid_at": payment.paid_at,
+                    "order_id": payment.order_id,
+                    "payment_id": payment.payment_id,
+                    "method": payment.method,
+                    "gateway": payment.gateway,
+                }
+                if payment
+                else None
+            ),
+            "refund": (
+                {"created_at": refund.created_at, "amount": refund.amount} if refund else None
+            ),
             "lines": [{"description": description, "amount": txn.amount}],
             "tax": tax,
             "total": txn.amount,
-            "is_staff_view": request.user.is_staff,
         },
     )

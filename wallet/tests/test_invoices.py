@@ -164,3 +164,32 @@ def test_no_invoice_for_adjustments_or_unknown_rows(client):
     assert client.get(reverse("wallet:transaction_invoice", args=[row.pk])).status_code == 404
     assert client.get(reverse("wallet:transaction_invoice", args=[999999])).status_code == 404
     assert not Invoice.objects.exists()
+
+
+def test_fee_invoice_is_served_from_the_cache_until_the_fee_is_refunded(client, settings):
+    settings.PLATFORM_GSTIN = "29ABCDE1234F1Z5"
+    provider = ProviderFactory()
+    fund(provider, "100")
+    fee = services.debit(
+        provider=provider,
+        amount=Decimal("11.80"),
+        kind=WalletTransaction.Kind.BOOKING_FEE,
+        reference_id="appt-43",
+    )
+    url = reverse("wallet:transaction_invoice", args=[fee.pk])
+    client.force_login(provider.user)
+    first = client.get(url)
+    assert "Refunded" not in pdf_text(first.content)
+    again = client.get(url)
+    assert again.templates == []  # the cached PDF, no HTML rendered
+    assert again.content == first.content
+
+    services.credit(
+        provider=provider,
+        amount=Decimal("11.80"),
+        kind=WalletTransaction.Kind.FEE_REFUND,
+        reference_id="appt-43",
+    )
+    refunded = client.get(url)
+    assert [t.name for t in refunded.templates][:1] == ["wallet/invoice_platform.html"]
+    assert "Refunded to wallet" in pdf_text(refunded.content)
