@@ -31,6 +31,8 @@ from django.utils.translation import get_language
 VERSION_KEY = "public-catalogue:version"
 # An entry can only be read during the minute it was made in; this just frees memory.
 ENTRY_SECONDS = 90
+# Entries that show no times (lists of cities, categories) only change with the catalogue.
+TIMELESS_ENTRY_SECONDS = 3600
 
 
 def _bookings_key(slug: str) -> str:
@@ -76,17 +78,20 @@ def appointment_changed(sender, instance, **_signal_kwargs) -> None:
     invalidate_bookings(instance.provider.slug)
 
 
-def fragment(name: str, *parts, build: Callable[[], str], provider: str = "") -> str:
+def fragment(
+    name: str, *parts, build: Callable[[], str], provider: str = "", timeless: bool = False
+) -> str:
     """The cached ``build()`` for ``name`` and ``parts``; built and stored on a miss.
 
     ``provider`` (a slug) ties the entry to that provider's bookings as well as the catalogue;
-    pass it for anything showing the provider's free slots."""
+    pass it for anything showing the provider's free slots. ``timeless`` entries show no times,
+    so they are not renewed every minute."""
     keys = (VERSION_KEY, _bookings_key(provider)) if provider else (VERSION_KEY,)
-    minute = timezone.localtime().strftime("%Y%m%d%H%M")
+    minute = "" if timeless else timezone.localtime().strftime("%Y%m%d%H%M")
     raw = "\x1f".join(str(p) for p in (*versions(*keys), get_language(), minute, *parts))
     key = f"public:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
     html = cache.get(key)
     if html is None:
         html = build()
-        cache.set(key, html, ENTRY_SECONDS)
+        cache.set(key, html, TIMELESS_ENTRY_SECONDS if timeless else ENTRY_SECONDS)
     return html

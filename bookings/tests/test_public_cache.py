@@ -184,3 +184,20 @@ def test_search_cards_follow_a_booking_within_the_minute(client, service, frozen
     text = client.get(search).text
     assert "today, 9:00 AM" not in text
     assert "today, 9:30 AM" in text
+
+
+def test_city_and_category_choices_outlive_the_minute_but_follow_the_catalogue(
+    client, service, frozen
+):
+    search = reverse("bookings:search")
+    client.get(search)
+    frozen.move_to(datetime(2026, 12, 7, 7, 5, tzinfo=IST))
+    with CaptureQueriesContext(connection) as later:
+        client.get(search)
+    sql = " ".join(q["sql"].replace("`", '"') for q in later.captured_queries)
+    assert 'FROM "categories" WHERE' not in sql  # the category choices
+    assert "SELECT DISTINCT" not in sql  # the list of cities
+
+    service.provider.city = "Mysuru"
+    service.provider.save()
+    assert '<option value="Mysuru">Mysuru</option>' in client.get(search).text
