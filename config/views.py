@@ -8,7 +8,12 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from providers import public_cache
 from providers.models import Category
+
+
+def _active_categories() -> list[Category]:
+    return list(Category.objects.filter(is_active=True))
 
 
 class HomeView(TemplateView):
@@ -16,7 +21,10 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["categories"] = Category.objects.filter(is_active=True)
+        # Cached until the catalogue changes (a category saved or deleted retires it).
+        context["categories"] = public_cache.fragment(
+            "home-categories", build=_active_categories, timeless=True
+        )
         return context
 
 

@@ -15,6 +15,16 @@ def test_home_explains_the_service_and_lists_categories(client):
     assert "Dental" in body
 
 
+def test_home_categories_come_from_the_cache_and_follow_changes(client, django_assert_num_queries):
+    dental = Category.objects.create(name="Dental", slug="dental", icon="🦷")
+    client.get(reverse("home"))
+    with django_assert_num_queries(0):
+        assert "Dental" in client.get(reverse("home")).text
+    dental.name = "Dental care"
+    dental.save()
+    assert "Dental care" in client.get(reverse("home")).text
+
+
 def test_unknown_page_gets_friendly_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
