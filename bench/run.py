@@ -363,6 +363,52 @@ def count_booking_queries(cookie: str, slots: list[tuple]) -> int:
     return len(queries)
 
 
+def count_all_queries(info) -> dict[str, int]:
+    """Queries per request of every page, with sessions made in-process (no server needed)."""
+    from django.test import Client
+
+    from accounts.models import User
+    from bench import seed as seeding
+
+    def session_cookie(user) -> str:
+        client = Client(HTTP_HOST=HOST)
+        client.force_login(user)
+        return f"sessionid={client.cookies['sessionid'].value}"
+
+    customer = User.objects.filter(role=User.Role.CUSTOMER).order_by("id").first()
+    provider = User.objects.get(email="provider1@bench.example.in")
+    cookies = {"customer": session_cookie(customer), "provider": session_cookie(provider)}
+    counts = {}
+    for page in plan_pages(info):
+        if page.missing or page.kind == "ceiling":
+            continue
+        if page.kind == "book":
+            slots = seeding.free_booking_slots(info, 2, seed_value=11)
+            posts = [(f"/providers/{slug}/book/{sid}/confirm/", d, t) for slug, sid, d, t in slots]
+            counts[page.name] = count_booking_queries(cookies["customer"], posts)
+        else:
+            counts[page.name] = count_queries(page, cookies)
+    return counts
+
+
+def compare_queries(args) -> dict[str, int] | None:
+    """Each page's queries on a smaller seed (its own database), counted in a child process."""
+    if not args.compare_scale or args.compare_scale == args.scale:
+        return None
+    database = f"{args.database}_{args.compare_scale:g}".replace(".", "_")
+    log(f"== Counting queries on a seed of scale {args.compare_scale:g} ({database})")
+    command = [sys.executable, str(BENCH / "run.py"), "--queries-only", "--database", database]
+    command += ["--scale", str(args.compare_scale)]
+    out = subprocess.run(  # noqa: S603
+        command, cwd=ROOT, capture_output=True, text=True, check=False, timeout=3600
+    )
+    line = next((x for x in out.stdout.splitlines() if x.startswith("BENCH_QUERIES ")), None)
+    if line is None:
+        log(f"   could not count them:\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
+        return None
+    return json.loads(line.removeprefix("BENCH_QUERIES "))
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -384,7 +430,17 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="measure only pages whose name contains this (plus the ceiling)"
     )
+    parser.add_argument(
+        "--compare-scale",
+        type=float,
+        default=None,
+        help="also count each page's queries on a seed of this scale (default: a tenth of "
+        "--scale; 0 = don't)",
+    )
+    parser.add_argument("--queries-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare_scale is None:
+        args.compare_scale = args.scale / 10
 
     WORK.mkdir(parents=True, exist_ok=True)
     ensure_tools()
@@ -433,6 +489,9 @@ def main() -> None:
             log(f"   seeded in {info_dict['seconds']} s")
         info_dict = json.loads(marker.read_text())
         info = seeding.Seeded(**{k: v for k, v in info_dict.items() if k != "seconds"})
+        if args.queries_only:
+            print("BENCH_QUERIES " + json.dumps(count_all_queries(info)), flush=True)
+            return
         call_command("collectstatic", interactive=False, verbosity=0)
 
         port = free_port()
@@ -481,7 +540,8 @@ def main() -> None:
                 result.note = "no request finished within the run (each took over 10 s)"
             if page.kind == "ceiling":
                 ceiling = result.rps
-        write_results(args, info_dict, results, ceiling, redis_url)
+        smaller = compare_queries(args)
+        write_results(args, info_dict, results, ceiling, redis_url, smaller)
     finally:
         if gunicorn:
             gunicorn.send_signal(signal.SIGTERM)
@@ -551,19 +611,28 @@ def measure_booking(args, info, base, origin, sessions, result: Result) -> None:
     )
 
 
-def write_results(args, info: dict, results: list[Result], ceiling: float | None, redis: str):
+def write_results(
+    args, info: dict, results: list[Result], ceiling: float | None, redis: str, smaller=None
+):
+    small = f"queries at scale {args.compare_scale:g}" if smaller else ""
     rows = [
         "| page | requests/s | p50 ms | p95 ms | p99 ms | errors | queries/request "
-        "| share of ceiling |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        f"{'| ' + small + ' ' if small else ''}| share of ceiling |",
+        "|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if small else "") + "---:|",
     ]
     notes = []
     for r in results:
         if r.page.missing:
-            rows.append(f"| {r.page.name} | – | – | – | – | – | – | {r.page.missing} |")
+            dashes = "– | " * (7 if small else 6)
+            rows.append(f"| {r.page.name} | {dashes}{r.page.missing} |")
             continue
         share = f"{100 * r.rps / ceiling:.0f} %" if ceiling else "–"
         queries = "–" if r.queries is None else str(r.queries)
+        if small:
+            counted = (smaller or {}).get(r.page.name)
+            queries += (
+                f" | {'0' if r.page.kind == 'ceiling' else counted if counted is not None else '–'}"
+            )
         rows.append(
             f"| {r.page.name} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} "
             f"| {r.errors} | {queries} | {share} |"
