@@ -29,8 +29,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 VERSION_KEY = "public-catalogue:version"
-# An entry can only be read during the minute it was made in; this just frees memory.
+# An entry is renewed in the first request of each minute; this just frees memory.
 ENTRY_SECONDS = 90
+# How long other requests may be served the previous minute's entry while one renews it.
+RENEW_LOCK_SECONDS = 10
 # Entries that show no times (lists of cities, categories) only change with the catalogue.
 TIMELESS_ENTRY_SECONDS = 3600
 
@@ -85,13 +87,27 @@ def fragment(
 
     ``provider`` (a slug) ties the entry to that provider's bookings as well as the catalogue;
     pass it for anything showing the provider's free slots. ``timeless`` entries show no times,
-    so they are not renewed every minute."""
+    so they are not renewed every minute.
+
+    When the minute turns, one request renews an entry while the others, for the few
+    milliseconds that takes, are served the previous minute's (same versions, so no change
+    was missed): busy pages are not rebuilt by every worker at once."""
     keys = (VERSION_KEY, _bookings_key(provider)) if provider else (VERSION_KEY,)
-    minute = "" if timeless else timezone.localtime().strftime("%Y%m%d%H%M")
-    raw = "\x1f".join(str(p) for p in (*versions(*keys), get_language(), minute, *parts))
+    raw = "\x1f".join(str(p) for p in (*versions(*keys), get_language(), *parts))
     key = f"public:{name}:{hashlib.sha256(raw.encode()).hexdigest()}"
-    html = cache.get(key)
-    if html is None:
-        html = build()
-        cache.set(key, html, TIMELESS_ENTRY_SECONDS if timeless else ENTRY_SECONDS)
-    return html
+    if timeless:
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, TIMELESS_ENTRY_SECONDS)
+        return value
+    minute = timezone.localtime().strftime("%Y%m%d%H%M")
+    entry = cache.get(key)  # (minute, value)
+    if entry is not None and entry[0] != minute:
+        if not cache.add(f"{key}:renewing:{minute}", 1, RENEW_LOCK_SECONDS):
+            return entry[1]
+    elif entry is not None:
+        return entry[1]
+    value = build()
+    cache.set(key, (minute, value), ENTRY_SECONDS)
+    return value

@@ -201,3 +201,24 @@ def test_city_and_category_choices_outlive_the_minute_but_follow_the_catalogue(
     service.provider.city = "Mysuru"
     service.provider.save()
     assert '<option value="Mysuru">Mysuru</option>' in client.get(search).text
+
+
+def test_while_one_request_renews_an_entry_the_others_get_the_last_minutes(
+    client, service, frozen, monkeypatch
+):
+    from providers import public_cache
+
+    url = slots_url(service)
+    client.get(url, {"date": "2026-12-07"})
+    frozen.move_to(datetime(2026, 12, 7, 7, 1, tzinfo=IST))
+    monkeypatch.setattr(public_cache.cache, "add", lambda *args, **kwargs: False)  # lock taken
+    with CaptureQueriesContext(connection) as meanwhile:
+        assert "time=09:00" in client.get(url, {"date": "2026-12-07"}).text
+    assert meanwhile.captured_queries == []  # the entry of 07:00, for the moment
+    monkeypatch.undo()
+    with CaptureQueriesContext(connection) as renewed:
+        assert "time=09:00" in client.get(url, {"date": "2026-12-07"}).text
+    assert any("appointments" in q["sql"] for q in renewed.captured_queries)
+    with CaptureQueriesContext(connection) as again:
+        client.get(url, {"date": "2026-12-07"})
+    assert again.captured_queries == []
