@@ -43,7 +43,12 @@ class WalletTransaction(models.Model):
                 condition=Q(balance_after__gte=0), name="wallet_txn_balance_non_negative"
             ),
         ]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            # The history page, newest first with the id as tie-breaker: read in index order.
+            models.Index(fields=["user", "-created_at", "-id"]),
+            # The newest row of a wallet (its history's version): one look-up.
+            models.Index(fields=["user", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ₹{self.amount} ({self.get_kind_display()})"
