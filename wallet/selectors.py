@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from providers.models import Provider
@@ -32,12 +32,27 @@ def transactions_for(
     return rows.order_by("-created_at", "-id")
 
 
+def ledger_version(*, provider: Provider) -> int | None:
+    """The id of the provider's newest ledger row: one index look-up on (user, id).
+
+    Rows are append-only (ids only grow, nothing is edited or deleted), so this number
+    changes whenever the history changes, and only then.
+    """
+    return WalletTransaction.objects.filter(user_id=provider.user_id).aggregate(latest=Max("id"))[
+        "latest"
+    ]
+
+
 def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def recent_payments(*, provider: Provider, limit: int = 5) -> QuerySet[Payment]:
-    return Payment.objects.filter(provider=provider).order_by("-created_at")[:limit]
+    return (
+        Payment.objects.filter(provider=provider)
+        .only("order_id", "created_at", "amount", "status")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def is_low_balance(provider: Provider) -> bool:

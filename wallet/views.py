@@ -4,12 +4,15 @@ Views parse input and call one service; money moves only in ``wallet.services``.
 """
 
 import csv
+import hashlib
+import json
 import logging
 
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -20,9 +23,12 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -44,6 +50,8 @@ from .models import Payment, WalletTransaction
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
+# The wallet page body is keyed on what it shows; this only bounds entries no longer used.
+WALLET_BODY_CACHE_SECONDS = 24 * 3600
 
 # What Razorpay Standard Checkout loads on our page: its script, its payment iframe (served from
 # api.razorpay.com) and its telemetry. Added to the site-wide policy on the checkout page only.
@@ -73,6 +81,63 @@ def _filtered_history(request: HttpRequest, provider: Provider):
     return form, rows
 
 
+def _wallet_body(request: HttpRequest, provider: Provider) -> str:
+    """Balance, recent top-ups and the history card, rendered once per distinct content.
+
+    The key is what decides the content: the balance and top-ups as shown, the ledger's
+    newest row id (rows are append-only, so it stands for the whole history), the query
+    string (filters, page), the language and the time zone. A new ledger row, a payment
+    changing status or a new balance shows on the very next request. Rendered from its own
+    context only (no request, no context processors), so nothing else can reach the HTML.
+    """
+    shown = {
+        "balance": provider.wallet_balance,
+        "low_balance": selectors.is_low_balance(provider),
+        "low_balance_threshold": settings.WALLET_LOW_BALANCE,
+        "payments": [
+            {
+                "order_id": payment.order_id,
+                "created_at": payment.created_at,
+                "amount": payment.amount,
+                "status": payment.status,
+                "status_display": payment.get_status_display(),
+            }
+            for payment in selectors.recent_payments(provider=provider)
+        ],
+    }
+    state = json.dumps(
+        [
+            provider.user_id,
+            selectors.ledger_version(provider=provider),
+            get_language(),
+            timezone.get_current_timezone_name(),
+            request.META.get("QUERY_STRING", ""),
+            shown,
+        ],
+        default=str,
+    )
+    key = "wallet-page:" + hashlib.sha256(state.encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        form, rows = _filtered_history(request, provider)
+        page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        html = render_to_string(
+            "wallet/_wallet_body.html",
+            {
+                **shown,
+                "filter_form": form,
+                "page_obj": page,
+                "query": query.urlencode(),
+                "is_filtered": any(query.get(k) for k in ("type", "kind", "date_from", "date_to")),
+                "invoice_kinds": (WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE),
+            },
+        )
+        cache.set(key, html, WALLET_BODY_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - our own template's output
+
+
 @method_decorator(never_cache, name="dispatch")
 class WalletView(ProviderRequiredMixin, TemplateView):
     """Balance, filtered and paginated history, recent top-ups."""
@@ -81,21 +146,7 @@ class WalletView(ProviderRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        provider = self.provider
-        form, rows = _filtered_history(self.request, provider)
-        page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context.update(
-            filter_form=form,
-            page_obj=page,
-            query=query.urlencode(),
-            is_filtered=any(query.get(k) for k in ("type", "kind", "date_from", "date_to")),
-            low_balance=selectors.is_low_balance(provider),
-            low_balance_threshold=settings.WALLET_LOW_BALANCE,
-            payments=selectors.recent_payments(provider=provider),
-            invoice_kinds=(WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE),
-        )
+        context["body"] = _wallet_body(self.request, self.provider)
         return context
 
 

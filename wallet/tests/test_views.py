@@ -11,7 +11,7 @@ from django.urls import reverse
 from providers.tests.factories import ProviderFactory
 from wallet import services
 from wallet.models import WalletTransaction
-from wallet.tests.factories import fund
+from wallet.tests.factories import PaymentFactory, fund
 
 pytestmark = pytest.mark.django_db
 IST = ZoneInfo("Asia/Kolkata")
@@ -154,3 +154,61 @@ def test_dashboard_shows_balance_and_warns_when_low(provider_client, provider, s
     body = provider_client.get(reverse("bookings:dashboard")).content.decode()
     assert "₹100.00" in body
     assert 'id="wallet-low"' not in body
+
+
+def _renders_body(response) -> bool:
+    return "wallet/_wallet_body.html" in [t.name for t in response.templates]
+
+
+def test_cached_wallet_page_shows_a_new_ledger_row_on_the_next_request(provider_client, provider):
+    fund(provider, "100", reference="opening")
+    first = provider_client.get(reverse("wallet:home"))
+    assert _renders_body(first)
+    again = provider_client.get(reverse("wallet:home"))
+    assert not _renders_body(again)  # served from the cache
+    assert again.content.decode().count("opening") == first.content.decode().count("opening")
+
+    fee(provider, "appt-77", amount="12.00")
+    body = provider_client.get(reverse("wallet:home")).content.decode()
+    assert "appt-77" in body
+    assert "₹88.00" in body  # the balance card follows the ledger too
+
+
+def test_cached_wallet_page_follows_a_top_up_changing_status(provider_client, provider):
+    payment = PaymentFactory(provider=provider, amount=Decimal("750.00"))
+    assert "Awaiting payment" in provider_client.get(reverse("wallet:home")).content.decode()
+    provider_client.get(reverse("wallet:home"))
+    services.payment_capture(order_id=payment.order_id, payment_id="pay_W1", source="callback")
+    body = provider_client.get(reverse("wallet:home")).content.decode()
+    assert "Awaiting payment" not in body
+    assert "Paid" in body and payment.order_id in body
+    assert "₹750.00" in body
+
+
+def test_cached_pages_and_filters_each_show_their_own_rows(provider_client, provider):
+    fund(provider, "1000", reference="opening")
+    for i in range(30):
+        fee(provider, f"appt-{i}", amount="1.00")
+    for _ in range(2):  # the second round comes from the cache
+        first = provider_client.get(reverse("wallet:home")).content.decode()
+        second = provider_client.get(reverse("wallet:home"), {"page": "2"}).content.decode()
+        credits = provider_client.get(reverse("wallet:home"), {"type": "credit"}).content.decode()
+        assert "appt-29" in first and "appt-0<" not in first and "opening" not in first
+        assert "appt-0<" in second and "opening" in second and "appt-29" not in second
+        assert "opening" in credits and "appt-" not in credits
+        assert "Page 2 of 2" in second
+
+
+@pytest.mark.parametrize("rows", [30, 90])
+def test_wallet_page_queries_do_not_grow_with_the_ledger(
+    provider_client, provider, rows, django_assert_num_queries
+):
+    fund(provider, "1000")
+    for i in range(rows):
+        fee(provider, f"appt-{i}", amount="1.00")
+    PaymentFactory(provider=provider)
+    # session user, shop, recent top-ups, newest ledger row id; then count + page of rows
+    with django_assert_num_queries(6):
+        provider_client.get(reverse("wallet:home"), {"page": "2"})
+    with django_assert_num_queries(4):
+        provider_client.get(reverse("wallet:home"), {"page": "2"})
