@@ -342,6 +342,11 @@ def seed(scale: float, *, seed_value: int = 2026, log=print) -> Seeded:
         ),
     )
 
+    log("  soonest free slot of every shop (as the minutely refresh keeps it)")
+    from bookings import next_free
+
+    next_free.refresh()
+
     with connection.cursor() as cursor:
         cursor.execute("SET unique_checks = 1")
         cursor.execute("SET foreign_key_checks = 1")

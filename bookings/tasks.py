@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from . import next_free
 from .ics import appointment_ics
 from .models import Appointment
 
@@ -128,3 +129,9 @@ def send_reminders() -> int:
         except Exception:  # noqa: BLE001 - one bad address must not stop the others
             logger.exception("Reminder %s for appointment %s failed", kind, appointment_id)
     return sent
+
+
+@shared_task
+def refresh_next_free() -> int:
+    """Recompute every public shop's soonest free slot for the "soonest" search sort."""
+    return next_free.refresh()

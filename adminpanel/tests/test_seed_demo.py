@@ -26,6 +26,8 @@ def test_seed_demo_creates_accounts_shops_and_a_week_of_activity_once():
     assert Payment.objects.filter(status=Payment.Status.PAID).count() == 3
     # Fees were debited on confirmation, so every demo wallet is below its ₹1,000 top-up.
     assert all(p.wallet_balance < 1000 for p in approved)
+    # The "soonest" search sort has its values at once (then the minutely task keeps them).
+    assert all(p.next_free_at is not None for p in approved)
 
     call_command("seed_demo", stdout=StringIO())
     assert Appointment.objects.count() == bookings

@@ -10,6 +10,7 @@ from providers.tests.factories import ProviderFactory, ServiceFactory
 IST = ZoneInfo("Asia/Kolkata")
 # Monday 7 December 2026, 07:00 in Bengaluru.
 NOW = datetime(2026, 12, 7, 7, 0, tzinfo=IST)
+MONDAY = NOW.date()
 
 
 @pytest.fixture

@@ -152,6 +152,12 @@ CELERY_BEAT_SCHEDULE["bookings-send-reminders"] = {
     "task": "bookings.tasks.send_reminders",
     "schedule": timedelta(minutes=5),
 }
+# Each shop's soonest free slot, for sorting search results by it. Cron alternative:
+# `manage.py refresh_next_free` every minute.
+CELERY_BEAT_SCHEDULE["bookings-refresh-next-free"] = {
+    "task": "bookings.tasks.refresh_next_free",
+    "schedule": timedelta(minutes=1),
+}
 
 # --- Email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -19,6 +19,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from bookings import next_free
 from bookings import selectors as booking_selectors
 from bookings import services as booking_services
 from bookings.models import Appointment
@@ -128,6 +129,7 @@ class Command(BaseCommand):
         # addresses get no booking emails.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self._activity([p for p in shops if p.status == Provider.Status.APPROVED], customers)
+        next_free.refresh()  # what the minutely task keeps up to date (the "soonest" sort)
 
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/")

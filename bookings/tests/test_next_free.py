@@ -1,0 +1,56 @@
+"""Each shop's soonest free slot is kept on its row for the "soonest" search sort."""
+
+import io
+from datetime import datetime, time
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+
+from accounts.tests.factories import CustomerFactory
+from bookings import next_free, services
+from bookings.tests.conftest import IST, MONDAY
+from providers import public_cache
+from providers.models import Provider
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
+
+
+def refreshed(provider) -> datetime | None:
+    provider.refresh_from_db(fields=["next_free_at"])
+    return provider.next_free_at
+
+
+def test_refresh_stores_the_soonest_free_slot_and_follows_bookings(service):
+    provider = service.provider
+    assert next_free.refresh() == 1
+    assert refreshed(provider) == datetime(2026, 12, 7, 9, 0, tzinfo=IST)
+    services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=MONDAY, slot_time=time(9)
+    )
+    next_free.refresh()
+    assert refreshed(provider) == datetime(2026, 12, 7, 9, 30, tzinfo=IST)
+
+
+def test_refresh_writes_only_changes_without_audit_entries_or_cache_retirement(service):
+    next_free.refresh()
+    entries, version = LogEntry.objects.count(), public_cache.version()
+    assert next_free.refresh() == 0
+    out = io.StringIO()
+    call_command("refresh_next_free", stdout=out)
+    assert out.getvalue() == "Updated 0 shop(s).\n"
+    assert LogEntry.objects.count() == entries
+    assert public_cache.version() == version
+
+
+def test_a_shop_that_leaves_the_public_pages_loses_its_value(service):
+    provider = service.provider
+    next_free.refresh()
+    Provider.objects.filter(pk=provider.pk).update(status=Provider.Status.SUSPENDED)
+    assert next_free.refresh() == 1
+    assert refreshed(provider) is None
+
+
+def test_a_shop_without_a_free_slot_this_week_has_none(provider):
+    assert next_free.refresh() == 0  # no active service: nothing to book
+    assert refreshed(provider) is None
