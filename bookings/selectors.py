@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from providers import selectors as provider_selectors
@@ -183,6 +183,8 @@ def search_providers(params: SearchParams) -> QuerySet[Provider]:
         )
     if params.sort == "price":
         return qs.order_by("min_rate", "shop_name", "pk")
+    if params.sort == "soonest":
+        return qs.order_by(F("next_free_at").asc(nulls_last=True), "shop_name", "pk")
     return qs.order_by("shop_name", "pk")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -171,17 +171,10 @@ def _search_results(
     params: selectors.SearchParams, page_number: str | None
 ) -> tuple[str, int, int]:
     """(the rendered cards of the page, the number of matching providers, the page number)."""
-    providers = selectors.search_providers(params)
-    if params.sort == "soonest":
-        everyone = list(providers)
-        soonest = selectors.next_free_slots(everyone)
-        far = datetime.max
-        everyone.sort(key=lambda p: (soonest[p.pk] or far, p.shop_name.lower(), p.pk))
-        page = Paginator(everyone, PAGE_SIZE).get_page(page_number)
-        next_free = soonest
-    else:
-        page = Paginator(providers, PAGE_SIZE).get_page(page_number)
-        next_free = selectors.next_free_slots(list(page.object_list))
+    # Sorted in SQL ("soonest" by the minutely next_free_at); each card shows its shop's exact
+    # next free time, worked out for this page's shops only.
+    page = Paginator(selectors.search_providers(params), PAGE_SIZE).get_page(page_number)
+    next_free = selectors.next_free_slots(list(page.object_list))
     for provider in page.object_list:
         provider.next_free = next_free.get(provider.pk)
     cards = render_to_string(

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import CustomerFactory, StaffFactory
-from bookings import services
+from bookings import next_free, services
 from bookings.models import Appointment
 from providers.models import Provider
 from providers.tests.factories import (
@@ -81,7 +81,12 @@ def test_search_sorts_by_price_and_soonest(client, provider, service):
     assert by_name.index(provider.shop_name) < by_name.index("Zed Cheap")
     by_price = client.get(url, {"sort": "price"}).text
     assert by_price.index("Zed Cheap") < by_price.index(provider.shop_name)
+    late = ProviderFactory(shop_name="Aaa Late")  # first by name, open only in the afternoon
+    open_all_week(late, start=time(15), end=time(16))
+    ServiceFactory(provider=late)
+    next_free.refresh()  # what the minutely task does
     soonest = client.get(url, {"sort": "soonest"}).text
+    assert soonest.index(provider.shop_name) < soonest.index("Aaa Late")
     assert soonest.index(provider.shop_name) < soonest.index("Zed Cheap")
 
 
