@@ -9,7 +9,6 @@ import json
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import date, time
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,6 +20,7 @@ from django.utils.translation import get_language
 
 from providers.models import Provider
 
+from .fragments import template_digest
 from .models import Invoice
 
 PAISE = Decimal("0.01")
@@ -159,25 +159,6 @@ def _plain(value):
     raise TypeError(f"An invoice shows plain data only, not {type(value).__name__}.")
 
 
-@lru_cache(maxsize=32)
-def _layout_digest(template: str) -> str:
-    """The template and the templates it extends: a changed layout is a new PDF."""
-    from django.template.loader import get_template
-    from django.template.loader_tags import ExtendsNode
-
-    sources = []
-    compiled = get_template(template).template
-    while compiled is not None:
-        sources.append(compiled.source)
-        first = compiled.nodelist[0] if compiled.nodelist else None
-        compiled = (
-            get_template(first.parent_name.resolve({})).template
-            if isinstance(first, ExtendsNode)
-            else None
-        )
-    return hashlib.sha256("\0".join(sources).encode()).hexdigest()
-
-
 def pdf_cache_key(request: HttpRequest, *, number: str, template: str, context: dict) -> str:
     """The invoice number plus a digest of everything that decides the PDF's content.
 
@@ -190,7 +171,7 @@ def pdf_cache_key(request: HttpRequest, *, number: str, template: str, context: 
     digest = hashlib.sha256(
         "\n".join(
             (
-                _layout_digest(template),
+                template_digest(template),
                 get_language() or "",
                 timezone.get_current_timezone_name(),
                 _base_url(request),

@@ -43,6 +43,7 @@ from providers.models import Provider
 
 from . import selectors, services
 from .forms import HistoryFilterForm, TopUpForm
+from .fragments import template_digest
 from .gateways import GatewayError, TestGateway, get_gateway
 from .invoices import pdf_response, platform_party, platform_tax, provider_party
 from .models import Payment, WalletTransaction
@@ -51,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
 # The wallet page body is keyed on what it shows; this only bounds entries no longer used.
+WALLET_BODY_TEMPLATE = "wallet/_wallet_body.html"
 WALLET_BODY_CACHE_SECONDS = 24 * 3600
 
 # What Razorpay Standard Checkout loads on our page: its script, its payment iframe (served from
@@ -86,9 +88,10 @@ def _wallet_body(request: HttpRequest, provider: Provider) -> str:
 
     The key is what decides the content: the balance and top-ups as shown, the ledger's
     newest row id (rows are append-only, so it stands for the whole history), the query
-    string (filters, page), the language and the time zone. A new ledger row, a payment
-    changing status or a new balance shows on the very next request. Rendered from its own
-    context only (no request, no context processors), so nothing else can reach the HTML.
+    string (filters, page), the language, the time zone and the template's source. A new
+    ledger row, a payment changing status or a new balance shows on the very next request.
+    Rendered from its own context only (no request, no context processors), so nothing else
+    can reach the HTML.
     """
     shown = {
         "balance": provider.wallet_balance,
@@ -112,6 +115,7 @@ def _wallet_body(request: HttpRequest, provider: Provider) -> str:
             get_language(),
             timezone.get_current_timezone_name(),
             request.META.get("QUERY_STRING", ""),
+            template_digest(WALLET_BODY_TEMPLATE),
             shown,
         ],
         default=str,
@@ -124,7 +128,7 @@ def _wallet_body(request: HttpRequest, provider: Provider) -> str:
         query = request.GET.copy()
         query.pop("page", None)
         html = render_to_string(
-            "wallet/_wallet_body.html",
+            WALLET_BODY_TEMPLATE,
             {
                 **shown,
                 "filter_form": form,
