@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from providers import selectors as provider_selectors
@@ -92,6 +92,49 @@ def taken_on(
 ) -> list[slots.Interval]:
     """The active appointments of one provider on one day: the one query per requested day."""
     return taken_by_provider_day([provider.pk], day, day, exclude_id=exclude_id)[provider.pk][day]
+
+
+@dataclass(frozen=True)
+class BookingDay:
+    """What a booking of one provider's day is checked against, read under its lock."""
+
+    schedule: slots.Schedule
+    taken: list[slots.Interval]  # active appointments, less the one being moved
+    next_token: int  # cancelled bookings keep their token, so they count here
+
+
+def booking_day(provider: Provider, day: date, *, exclude_id: int | None = None) -> BookingDay:
+    """The day's opening hours, time off and appointments for one booking, in two queries.
+
+    Only that weekday's hours and the time off covering ``day`` are read (as one UNION), and one
+    read of the day's appointments gives both the taken intervals and the next token."""
+    hours = WorkingHours.objects.filter(provider=provider, weekday=day.weekday()).values_list(
+        "start_time", "end_time", Value(False)
+    )
+    offs = TimeOff.objects.filter(
+        provider=provider, start_date__lte=day, end_date__gte=day
+    ).values_list("open_time", "close_time", Value(True))
+    weekly, overrides = [], []
+    for start, end, is_time_off in hours.order_by().union(offs.order_by(), all=True):
+        if is_time_off:
+            overrides.append(slots.DayOverride(day, day, start, end))
+        else:
+            weekly.append(slots.WeeklyHours(day.weekday(), start, end))
+    rows = (
+        Appointment.objects.filter(provider=provider, booking_date=day)
+        .order_by()
+        .values_list("pk", "token_number", "status", "slot_time", "end_time")
+    )
+    taken = []
+    last_token = 0
+    for pk, token, status, start, end in rows:
+        last_token = max(last_token, token)
+        if status in Appointment.ACTIVE_STATUSES and pk != exclude_id:
+            taken.append(_interval(start, end))
+    schedule = slots.Schedule(
+        weekly=tuple(weekly), overrides=tuple(overrides), rules=rules_of(provider)
+    )
+    return BookingDay(schedule=schedule, taken=taken, next_token=last_token + 1)
 
 
 def day_slots(

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,6 +101,15 @@ def _end_time(start: time, duration: int) -> time:
     return slots.from_minutes(slots.to_minutes(start) + duration)
 
 
+def _fresh_service(service_id: int) -> Service:
+    """The service as it is now, with its owner's ``owner_is_active`` and ``owner_is_blocked``
+    in the same query. A plain read: the provider row stays the one lock."""
+    return Service.objects.annotate(
+        owner_is_active=F("provider__user__is_active"),
+        owner_is_blocked=F("provider__user__is_blocked"),
+    ).get(pk=service_id)
+
+
 def _check_slot(
     *,
     provider: Provider,
@@ -109,9 +118,10 @@ def _check_slot(
     slot_time: time,
     exclude_id: int | None = None,
     at_counter: bool = False,
-) -> None:
+) -> selectors.BookingDay:
     """Re-check the slot inside the provider lock; raise a precise error when it is not free.
 
+    Returns the day as read under the lock: its ``next_token`` is the token a new booking takes.
     ``at_counter`` (walk-ins): the customer is already in the shop, so no notice is needed and
     the slot in progress still counts."""
     now = _now()
@@ -125,9 +135,8 @@ def _check_slot(
             _("%(shop)s takes bookings up to %(days)s days ahead.")
             % {"shop": provider.shop_name, "days": provider.max_days_ahead}
         )
-    schedule = dataclasses.replace(
-        selectors.schedule_for(provider, booking_date, booking_date), rules=rules
-    )
+    day = selectors.booking_day(provider, booking_date, exclude_id=exclude_id)
+    schedule = dataclasses.replace(day.schedule, rules=rules)
     intervals = slots.working_intervals(booking_date, schedule)
     if not intervals:
         raise BookingNotAllowed(_("%(shop)s is closed that day.") % {"shop": provider.shop_name})
@@ -146,23 +155,16 @@ def _check_slot(
             _("That time is too soon: %(shop)s needs %(minutes)s minutes' notice.")
             % {"shop": provider.shop_name, "minutes": provider.min_notice_minutes}
         )
-    taken = selectors.taken_on(provider, booking_date, exclude_id=exclude_id)
     if not slots.is_free(
         day=booking_date,
         start=slot_time,
         schedule=schedule,
         duration=service.duration_minutes,
-        taken=taken,
+        taken=day.taken,
         now=now,
     ):
         raise SlotUnavailable()
-
-
-def _next_token(provider: Provider, booking_date: date) -> int:
-    last = Appointment.objects.filter(provider=provider, booking_date=booking_date).aggregate(
-        m=Max("token_number")
-    )["m"]
-    return (last or 0) + 1
+    return day
 
 
 def _charge_fee(provider: Provider, appointment: Appointment) -> None:
@@ -221,8 +223,8 @@ def appointment_book(
     when their wallet is short the booking stays pending rather than failing the customer.
     """
     provider = _lock_provider(service.provider_id)
-    service = Service.objects.get(pk=service.pk)
-    owner_ok = User.objects.filter(pk=provider.user_id, is_active=True, is_blocked=False).exists()
+    service = _fresh_service(service.pk)
+    owner_ok = service.owner_is_active and not service.owner_is_blocked
     if provider.status != Provider.Status.APPROVED or not owner_ok:
         raise BookingNotAllowed(_("This business is not taking bookings right now."))
     if not service.is_active:
@@ -231,7 +233,7 @@ def appointment_book(
         raise BookingNotAllowed(_("A walk-in needs the customer's name."))
     if customer is not None and customer.pk == provider.user_id:
         raise BookingNotAllowed(_("You cannot book your own business."))
-    _check_slot(
+    day = _check_slot(
         provider=provider,
         service=service,
         booking_date=booking_date,
@@ -244,7 +246,7 @@ def appointment_book(
         walk_in_mobile=walk_in_mobile if customer is None else "",
         provider=provider,
         service=service,
-        token_number=_next_token(provider, booking_date),
+        token_number=day.next_token,
         booking_date=booking_date,
         slot_time=slot_time,
         end_time=_end_time(slot_time, service.duration_minutes),
@@ -253,8 +255,9 @@ def appointment_book(
         created_by=created_by or customer,
     )
     try:
-        with transaction.atomic():
-            appointment.save()
+        # No savepoint of its own: the error leaves this function, whose atomic block rolls
+        # the booking back (to the caller's savepoint when it is nested).
+        appointment.save()
     except IntegrityError as exc:
         raise SlotUnavailable() from exc
     if provider.auto_confirm or customer is None:
@@ -428,7 +431,7 @@ def appointment_reschedule(
     if booking_date == appointment.booking_date and slot_time == appointment.slot_time:
         raise BookingNotAllowed(_("Pick a different time from your current one."))
     service = appointment.service
-    _check_slot(
+    day = _check_slot(
         provider=provider,
         service=service,
         booking_date=booking_date,
@@ -436,7 +439,7 @@ def appointment_reschedule(
         exclude_id=appointment.pk,
     )
     if booking_date != appointment.booking_date:
-        appointment.token_number = _next_token(provider, booking_date)
+        appointment.token_number = day.next_token
     appointment.booking_date = booking_date
     appointment.slot_time = slot_time
     appointment.end_time = _end_time(slot_time, service.duration_minutes)
