@@ -341,7 +341,18 @@ def slots_fragment(request: HttpRequest, slug: str, service_id: int) -> HttpResp
 @ratelimit(key="user", rate="30/m", method="POST", block=True)
 def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Step 3: check the summary, then book. The booking service has the final word."""
-    service = _bookable_service(slug, service_id)
+    if request.method == "POST":
+        # The booking reads the service again under the provider's lock: here it only has to
+        # exist, be on offer and belong to ``slug`` (404 otherwise), so no columns beyond ids.
+        service = get_object_or_404(
+            Service.objects.only("pk", "provider_id"),
+            pk=service_id,
+            provider__slug=slug,
+            provider__status=Provider.Status.APPROVED,
+            is_active=True,
+        )
+    else:
+        service = _bookable_service(slug, service_id)
     back = reverse("bookings:book", args=[slug, service.pk])
     form = BookForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():

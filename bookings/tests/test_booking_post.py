@@ -73,6 +73,20 @@ def test_booking_post_makes_ten_queries_however_busy_the_day(client, service):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("frozen")
+def test_booking_post_checks_the_service_by_its_ids_only(client, service):
+    """The booking reads the service again under the lock; the view only needs a 404 for
+    unknown, inactive or another shop's services, so it loads no shop or category."""
+    book(service, at=time(9))
+    client.force_login(CustomerFactory())
+    lookup = _post(client, service, "10:00")[1]
+    assert lookup.startswith("SELECT") and "FROM " + connection.ops.quote_name("services") in lookup
+    selected = lookup.split(" FROM ")[0]
+    assert selected.count(",") == 1 and "provider_id" in selected
+    assert "categories" not in lookup
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frozen")
 def test_the_day_is_read_once_for_both_the_slot_check_and_the_token(service):
     assert book(service, at=time(10)).token_number == 1
     cancelled = book(service, at=time(11))
