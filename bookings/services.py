@@ -103,7 +103,7 @@ def _end_time(start: time, duration: int) -> time:
 
 def _fresh_service(service_id: int) -> Service:
     """The service as it is now, with its owner's ``owner_is_active`` and ``owner_is_blocked``
-    in the same query. A plain read: the provider row stays the one lock."""
+    in the same query. A plain read that locks nothing."""
     return Service.objects.annotate(
         owner_is_active=F("provider__user__is_active"),
         owner_is_blocked=F("provider__user__is_blocked"),
@@ -222,8 +222,10 @@ def appointment_book(
     at a time per provider. Auto-confirming providers get a confirmed booking and pay the fee;
     when their wallet is short the booking stays pending rather than failing the customer.
     """
-    provider = _lock_provider(service.provider_id)
+    # Read before the lock, which guards neither a service nor its owner's account (their
+    # changes don't take it): the locked section stays as short as the slot check needs.
     service = _fresh_service(service.pk)
+    provider = _lock_provider(service.provider_id)
     owner_ok = service.owner_is_active and not service.owner_is_blocked
     if provider.status != Provider.Status.APPROVED or not owner_ok:
         raise BookingNotAllowed(_("This business is not taking bookings right now."))

@@ -54,19 +54,24 @@ def test_booking_post_makes_ten_queries_however_busy_the_day(client, service):
     cancelled = book(service, at=time(15))
     services.appointment_cancel(appointment=cancelled, actor=cancelled.customer)
     busy = _post(client, service, "16:00")
-    # The user, the service (ids only), then in one transaction: the provider lock, the service
-    # with its owner's flags, the day's hours and time off, the day's appointments, the booking
-    # and its audit entry.
+    # The user, the service (ids only), then in one transaction: the service with its owner's
+    # flags, the provider lock, the day's hours and time off, the day's appointments, the
+    # booking and its audit entry.
     assert len(first) == len(busy) == 10, "\n".join(first)
-    assert "providers" in busy[3].split("FROM")[1]
+    q = connection.ops.quote_name
+    assert f"FROM {q('services')}" in busy[3] and q("users") in busy[3]
+    assert busy[4].startswith("SELECT") and f"FROM {q('providers')}" in busy[4]
     if connection.features.has_select_for_update:
-        assert [q for q in busy if "FOR UPDATE" in q] == [busy[3]]
-    appointments = f"FROM {connection.ops.quote_name('appointments')}"
-    assert sum(q.startswith("SELECT") and appointments in q for q in busy) == 1
-    assert not [q for q in busy if "MAX(" in q]
+        assert [sql for sql in busy if "FOR UPDATE" in sql] == [busy[4]]
+    # Under the lock: the day (hours and time off, then appointments), the insert, the audit.
+    locked = [sql.lstrip("(").split(" ")[0] for sql in busy[5:9]]
+    assert locked == ["SELECT", "SELECT", "INSERT", "INSERT"], busy[5:9]
+    assert f"FROM {q('appointments')}" in busy[6] and q("working_hours") in busy[5]
+    assert sum(f"FROM {q('appointments')}" in sql for sql in busy) == 1
+    assert not [sql for sql in busy if "MAX(" in sql]
     # The insert has no savepoint of its own (the one here is the booking's transaction,
     # nested in the test's).
-    assert sum(q.startswith("SAVEPOINT") for q in busy) == 1
+    assert sum(sql.startswith("SAVEPOINT") for sql in busy) == 1
     # Six earlier bookings of the day (one cancelled): the POST took the next token.
     assert Appointment.objects.order_by("-pk").first().token_number == 7
 
