@@ -342,7 +342,7 @@ def slots_fragment(request: HttpRequest, slug: str, service_id: int) -> HttpResp
 def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Step 3: check the summary, then book. The booking service has the final word."""
     if request.method == "POST":
-        # The booking reads the service again under the provider's lock: here it only has to
+        # The booking service reads the service again in its transaction: here it only has to
         # exist, be on offer and belong to ``slug`` (404 otherwise), so no columns beyond ids.
         service = get_object_or_404(
             Service.objects.only("pk", "provider_id"),
