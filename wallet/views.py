@@ -20,6 +20,7 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     JsonResponse,
+    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,9 +52,10 @@ from .models import Payment, WalletTransaction
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
-# The wallet page body is keyed on what it shows; this only bounds entries no longer used.
 WALLET_BODY_TEMPLATE = "wallet/_wallet_body.html"
-WALLET_BODY_CACHE_SECONDS = 24 * 3600
+# The wallet page body is keyed on what it shows; this only bounds entries no longer used.
+WALLET_BODY_CACHE_SECONDS = 3600
+WALLET_CACHED_PAGES = 10
 
 # What Razorpay Standard Checkout loads on our page: its script, its payment iframe (served from
 # api.razorpay.com) and its telemetry. Added to the site-wide policy on the checkout page only.
@@ -83,13 +85,34 @@ def _filtered_history(request: HttpRequest, provider: Provider):
     return form, rows
 
 
+_CACHED_CHOICES = {
+    "type": {"", *WalletTransaction.Type.values},
+    "kind": {"", *WalletTransaction.Kind.values},
+    "date_from": {""},  # the filter form always sends its date fields, often empty
+    "date_to": {""},
+    "page": {"", *(str(n) for n in range(1, WALLET_CACHED_PAGES + 1))},
+}
+
+
+def _cacheable(query: QueryDict) -> bool:
+    """Whether a wallet page request is an everyday one whose body is worth keeping.
+
+    The first pages, optionally by type and kind: their number is small, so what someone
+    types into the address bar can't fill the cache. Anything else (date ranges, page 11 on,
+    unknown parameters) is rendered on each request, exactly as before.
+    """
+    return all(
+        name in _CACHED_CHOICES and len(values) == 1 for name, values in query.lists()
+    ) and all(query.get(name, "") in choices for name, choices in _CACHED_CHOICES.items())
+
+
 def _wallet_body(request: HttpRequest, provider: Provider) -> str:
     """Balance, recent top-ups and the history card, rendered once per distinct content.
 
     The key is what decides the content: the balance and top-ups as shown, the ledger's
     newest row id (rows are append-only, so it stands for the whole history), the query
-    string (filters, page), the language, the time zone and the template's source. A new
-    ledger row, a payment changing status or a new balance shows on the very next request.
+    (filters, page), the language, the time zone and the template's source. A new ledger
+    row, a payment changing status or a new balance shows on the very next request.
     Rendered from its own context only (no request, no context processors), so nothing else
     can reach the HTML.
     """
@@ -108,13 +131,15 @@ def _wallet_body(request: HttpRequest, provider: Provider) -> str:
             for payment in selectors.recent_payments(provider=provider)
         ],
     }
+    if not _cacheable(request.GET):
+        return _render_wallet_body(request, provider, shown)
     state = json.dumps(
         [
             provider.user_id,
             selectors.ledger_version(provider=provider),
             get_language(),
             timezone.get_current_timezone_name(),
-            request.META.get("QUERY_STRING", ""),
+            request.GET.urlencode(),
             template_digest(WALLET_BODY_TEMPLATE),
             shown,
         ],
@@ -123,23 +148,27 @@ def _wallet_body(request: HttpRequest, provider: Provider) -> str:
     key = "wallet-page:" + hashlib.sha256(state.encode()).hexdigest()
     html = cache.get(key)
     if html is None:
-        form, rows = _filtered_history(request, provider)
-        page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        html = render_to_string(
-            WALLET_BODY_TEMPLATE,
-            {
-                **shown,
-                "filter_form": form,
-                "page_obj": page,
-                "query": query.urlencode(),
-                "is_filtered": any(query.get(k) for k in ("type", "kind", "date_from", "date_to")),
-                "invoice_kinds": (WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE),
-            },
-        )
+        html = _render_wallet_body(request, provider, shown)
         cache.set(key, html, WALLET_BODY_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own template's output
+    return html
+
+
+def _render_wallet_body(request: HttpRequest, provider: Provider, shown: dict) -> str:
+    form, rows = _filtered_history(request, provider)
+    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render_to_string(
+        WALLET_BODY_TEMPLATE,
+        {
+            **shown,
+            "filter_form": form,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "is_filtered": any(query.get(k) for k in ("type", "kind", "date_from", "date_to")),
+            "invoice_kinds": (WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE),
+        },
+    )
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -150,7 +179,8 @@ class WalletView(ProviderRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["body"] = _wallet_body(self.request, self.provider)
+        # Our own template's output, from a cache only we write to.
+        context["body"] = mark_safe(_wallet_body(self.request, self.provider))  # noqa: S308
         return context
 
 

@@ -212,3 +212,43 @@ def test_wallet_page_queries_do_not_grow_with_the_ledger(
         provider_client.get(reverse("wallet:home"), {"page": "2"})
     with django_assert_num_queries(4):
         provider_client.get(reverse("wallet:home"), {"page": "2"})
+    with django_assert_num_queries(5):  # not kept: no ledger row id needed
+        provider_client.get(reverse("wallet:home"), {"date_from": "2026-01-01", "page": "2"})
+
+
+@pytest.mark.parametrize(
+    ("params", "cached"),
+    [
+        ({}, True),
+        ({"type": "debit", "kind": "", "date_from": "", "date_to": ""}, True),  # the form
+        ({"kind": "booking_fee", "page": "2"}, True),
+        ({"date_from": "2026-11-01"}, False),
+        ({"page": "11"}, False),
+        ({"page": "02"}, False),
+        ({"type": "bonus"}, False),
+        ({"utm_source": "mail"}, False),
+    ],
+)
+def test_only_everyday_wallet_pages_are_kept_in_the_cache(
+    provider_client, provider, params, cached
+):
+    """Date ranges, far pages and unknown parameters can't fill the cache: rendered each time."""
+    fund(provider, "1000", reference="opening")
+    for i in range(30):
+        fee(provider, f"appt-{i}", amount="1.00")
+    first = provider_client.get(reverse("wallet:home"), params)
+    again = provider_client.get(reverse("wallet:home"), params)
+    assert _renders_body(first)
+    assert _renders_body(again) is not cached
+    assert again.status_code == 200
+    assert again.content.count(b"<tr>") == first.content.count(b"<tr>")
+
+
+def test_a_date_range_still_filters_and_follows_new_rows(provider_client, provider):
+    with time_machine.travel(datetime(2026, 11, 2, 10, 0, tzinfo=IST)):
+        fund(provider, "100", reference="nov-2")
+        params = {"date_from": "2026-11-02", "date_to": "2026-11-02"}
+        assert "nov-2" in provider_client.get(reverse("wallet:home"), params).content.decode()
+        fee(provider, "appt-nov-2b")
+        body = provider_client.get(reverse("wallet:home"), params).content.decode()
+    assert "nov-2" in body and "appt-nov-2b" in body
