@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from providers import selectors as provider_selectors
@@ -103,34 +104,50 @@ class BookingDay:
     next_token: int  # cancelled bookings keep their token, so they count here
 
 
+# The booking's reads under the provider lock, in plain SQL: they run on every booking, and for
+# statements this small Django's query building cost five times the database's work
+# (tests/test_booking_post.py pins them on SQLite and MariaDB).
+_DAY_HOURS_SQL = (
+    "SELECT start_time, end_time, 0 FROM working_hours WHERE provider_id = %s AND weekday = %s "
+    "UNION ALL "
+    "SELECT open_time, close_time, 1 FROM time_off "
+    "WHERE provider_id = %s AND start_date <= %s AND end_date >= %s"
+)
+_DAY_APPOINTMENTS_SQL = (
+    "SELECT id, token_number, status, slot_time, end_time FROM appointments "
+    "WHERE provider_id = %s AND booking_date = %s"
+)
+
+
+def _as_time(value):
+    """SQLite hands a UNION's times back as text; MariaDB as ``time``."""
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
 def booking_day(provider: Provider, day: date, *, exclude_id: int | None = None) -> BookingDay:
     """The day's opening hours, time off and appointments for one booking, in two queries.
 
-    Only that weekday's hours and the time off covering ``day`` are read (as one UNION), and one
-    read of the day's appointments gives both the taken intervals and the next token."""
-    hours = WorkingHours.objects.filter(provider=provider, weekday=day.weekday()).values_list(
-        "start_time", "end_time", Value(False)
-    )
-    offs = TimeOff.objects.filter(
-        provider=provider, start_date__lte=day, end_date__gte=day
-    ).values_list("open_time", "close_time", Value(True))
+    Only that weekday's hours and the time off covering ``day`` are read, and one read of the
+    day's appointments gives both the taken intervals and the next token."""
+    iso = day.isoformat()
+    with connection.cursor() as cursor:
+        cursor.execute(_DAY_HOURS_SQL, [provider.pk, day.weekday(), provider.pk, iso, iso])
+        hours = cursor.fetchall()
+        cursor.execute(_DAY_APPOINTMENTS_SQL, [provider.pk, iso])
+        rows = cursor.fetchall()
     weekly, overrides = [], []
-    for start, end, is_time_off in hours.order_by().union(offs.order_by(), all=True):
+    for start, end, is_time_off in hours:
+        start, end = _as_time(start), _as_time(end)
         if is_time_off:
             overrides.append(slots.DayOverride(day, day, start, end))
         else:
             weekly.append(slots.WeeklyHours(day.weekday(), start, end))
-    rows = (
-        Appointment.objects.filter(provider=provider, booking_date=day)
-        .order_by()
-        .values_list("pk", "token_number", "status", "slot_time", "end_time")
-    )
     taken = []
     last_token = 0
     for pk, token, status, start, end in rows:
         last_token = max(last_token, token)
         if status in Appointment.ACTIVE_STATUSES and pk != exclude_id:
-            taken.append(_interval(start, end))
+            taken.append(_interval(_as_time(start), _as_time(end)))
     schedule = slots.Schedule(
         weekly=tuple(weekly), overrides=tuple(overrides), rules=rules_of(provider)
     )

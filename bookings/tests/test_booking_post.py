@@ -58,16 +58,16 @@ def test_booking_post_makes_ten_queries_however_busy_the_day(client, service):
     # flags, the provider lock, the day's hours and time off, the day's appointments, the
     # booking and its audit entry.
     assert len(first) == len(busy) == 10, "\n".join(first)
-    q = connection.ops.quote_name
-    assert f"FROM {q('services')}" in busy[3] and q("users") in busy[3]
-    assert busy[4].startswith("SELECT") and f"FROM {q('providers')}" in busy[4]
+    busy = [sql.replace("`", "").replace('"', "") for sql in busy]  # either database's quoting
+    assert "FROM services" in busy[3] and "JOIN users" in busy[3]
+    assert busy[4].startswith("SELECT") and "FROM providers" in busy[4]
     if connection.features.has_select_for_update:
         assert [sql for sql in busy if "FOR UPDATE" in sql] == [busy[4]]
     # Under the lock: the day (hours and time off, then appointments), the insert, the audit.
     locked = [sql.lstrip("(").split(" ")[0] for sql in busy[5:9]]
     assert locked == ["SELECT", "SELECT", "INSERT", "INSERT"], busy[5:9]
-    assert f"FROM {q('appointments')}" in busy[6] and q("working_hours") in busy[5]
-    assert sum(f"FROM {q('appointments')}" in sql for sql in busy) == 1
+    assert "FROM appointments" in busy[6] and "FROM working_hours" in busy[5]
+    assert sum("FROM appointments" in sql for sql in busy) == 1
     assert not [sql for sql in busy if "MAX(" in sql]
     # The insert has no savepoint of its own (the one here is the booking's transaction,
     # nested in the test's).
