@@ -223,7 +223,9 @@ def appointment_book(
     when their wallet is short the booking stays pending rather than failing the customer.
     """
     # Read before the lock, which guards neither a service nor its owner's account (their
-    # changes don't take it): the locked section stays as short as the slot check needs.
+    # changes don't take it): the locked section stays as short as the slot check needs. At
+    # READ COMMITTED (as Django runs MySQL) each statement sees what committed before it, so
+    # this earlier read leaves the day's reads after the lock current.
     service = _fresh_service(service.pk)
     provider = _lock_provider(service.provider_id)
     owner_ok = service.owner_is_active and not service.owner_is_blocked

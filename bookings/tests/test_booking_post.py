@@ -214,3 +214,14 @@ def test_booking_locks_the_provider_row_only(monkeypatch, time_machine):
     )
     assert booked.token_number == 1
     assert seen == {"Provider": False, "Service": True, "User": True}
+
+
+@pytest.mark.mariadb
+@pytest.mark.django_db
+def test_transactions_run_at_read_committed():
+    """A booking reads its service before taking the provider lock and its day after it: at
+    REPEATABLE READ that first read would fix a snapshot older than the lock, and the slot
+    check could miss a booking committed while it waited."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@SESSION.tx_isolation")  # transaction_isolation on MySQL 8
+        assert cursor.fetchone()[0] == "READ-COMMITTED"
