@@ -38,9 +38,8 @@ def ledger_version(*, provider: Provider) -> int | None:
     Rows are append-only (ids only grow, nothing is edited or deleted), so this number
     changes whenever the history changes, and only then.
     """
-    return WalletTransaction.objects.filter(user_id=provider.user_id).aggregate(latest=Max("id"))[
-        "latest"
-    ]
+    rows = WalletTransaction.objects.filter(user_id=provider.user_id)
+    return rows.aggregate(latest=Max("id"))["latest"]
 
 
 def _local_midnight(day: date) -> datetime:
