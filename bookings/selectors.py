@@ -106,7 +106,7 @@ class BookingDay:
 
 # The booking's reads under the provider lock, in plain SQL: they run on every booking, and for
 # statements this small Django's query building cost five times the database's work
-# (tests/test_booking_post.py pins them on SQLite and MariaDB).
+# (bookings/tests/test_booking_post.py pins them on SQLite and MariaDB).
 _DAY_HOURS_SQL = (
     "SELECT start_time, end_time, 0 FROM working_hours WHERE provider_id = %s AND weekday = %s "
     "UNION ALL "
@@ -119,7 +119,7 @@ _DAY_APPOINTMENTS_SQL = (
 )
 
 
-def _as_time(value):
+def _as_time(value: time | str) -> time:
     """SQLite hands a UNION's times back as text; MariaDB as ``time``."""
     return time.fromisoformat(value) if isinstance(value, str) else value
 
