@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 
 from accounts.tests.factories import CustomerFactory
-from bookings import services
+from bookings import next_free, services
 from bookings.models import Appointment
 from providers.models import Provider
 from providers.tests.factories import ProviderFactory, ServiceFactory, open_all_week
@@ -99,3 +99,33 @@ def test_thirty_customers_different_slots_get_tokens_one_to_thirty(shop, custome
         )
     )
     assert tokens == list(range(1, THREADS + 1))
+
+
+def test_refreshing_next_free_slots_alongside_bookings_fails_none_of_them(customers):
+    """The minutely refresh writes shop rows that bookings lock: it must never make a booking
+    fail (deadlock, lock wait timeout), nor fail itself."""
+    offered = []
+    for _ in range(THREADS - 1):
+        provider = ProviderFactory(
+            slot_step_minutes=5, capacity=1, min_notice_minutes=0, max_days_ahead=180
+        )
+        open_all_week(provider, start=time(8), end=time(20))
+        offered.append(ServiceFactory(provider=provider, duration_minutes=30))
+    today = date(2029, 12, 20)
+
+    def work(i):
+        if i == THREADS - 1:
+            return next_free.refresh()
+        return _book_on(offered[i], customers[i], today, time(11))
+
+    outcomes = run_concurrently(work)
+    assert all(isinstance(o, Appointment) for o in outcomes[:-1]), outcomes
+    assert outcomes[-1] == THREADS - 1  # every shop got its value
+    ids = [s.provider_id for s in offered]
+    assert not Provider.objects.filter(pk__in=ids, next_free_at=None).exists()
+
+
+def _book_on(service, customer, day, at):
+    return services.appointment_book(
+        customer=customer, service=service, booking_date=day, slot_time=at
+    )
