@@ -130,10 +130,11 @@ def _calendar(days: dict[date, str]) -> list[dict]:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Approved providers, filtered and sorted; no query on a warm cache."""
-    categories = public_cache.fragment(
-        "categories", build=selectors.category_choices, timeless=True
+    categories, cities = public_cache.fragment(
+        "search-choices",
+        build=lambda: (selectors.category_choices(), selectors.cities()),
+        timeless=True,
     )
-    cities = public_cache.fragment("cities", build=selectors.cities, timeless=True)
     form = SearchForm(request.GET or None, categories=categories, cities=cities)
     params = selectors.SearchParams()
     if form.is_bound and form.is_valid():
