@@ -30,7 +30,10 @@ def provider_for_user(user) -> Provider | None:
     """The provider profile of ``user``, or None (anonymous, customers, not yet onboarded)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return Provider.objects.select_related("category").filter(user=user).first()
+    try:  # one-to-one: a unique look-up, no ordering or LIMIT to work out
+        return Provider.objects.select_related("category").get(user_id=user.pk)
+    except Provider.DoesNotExist:
+        return None
 
 
 def active_categories() -> QuerySet[Category]:
