@@ -422,6 +422,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 1,000,000 appointments")
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per page")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per page")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per page; the table shows the median run"
+    )
     parser.add_argument("--connections", type=int, default=16, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--database", default="booking_bench", help="MariaDB database name")
@@ -534,8 +537,12 @@ def main() -> None:
                 # PDFs load their fonts on each worker's first render: warm every worker up.
                 warm = args.warmup * (3 if page.path.endswith(".pdf") else 1)
                 wrk(base + page.path, args, headers=headers, duration=warm, threads=2)
-            data = wrk(base + page.path, args, headers=headers, duration=args.duration, threads=2)
-            fill(result, data)
+            runs = [
+                wrk(base + page.path, args, headers=headers, duration=args.duration, threads=2)
+                for _ in range(max(args.repeat, 1))
+            ]
+            fill(result, median_run(runs))
+            result.errors = sum(errors_of(run) for run in runs)  # any run's errors count
             if not result.requests:
                 result.note = "no request finished within the run (each took over 10 s)"
             if page.kind == "ceiling":
@@ -551,12 +558,21 @@ def main() -> None:
             redis_process.wait(timeout=10)
 
 
+def median_run(runs: list[dict]) -> dict:
+    """Of several wrk reports of one page, the one with the median throughput."""
+    return sorted(runs, key=lambda r: r["requests"] / max(r["duration_us"], 1))[len(runs) // 2]
+
+
+def errors_of(data: dict) -> int:
+    return sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+
+
 def fill(result: Result, data: dict) -> None:
     seconds = data["duration_us"] / 1e6
     result.requests = data["requests"]
     result.rps = data["requests"] / seconds if seconds else 0.0
     result.p50, result.p95, result.p99 = (data[k] / 1000 for k in ("p50", "p95", "p99"))
-    result.errors = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
+    result.errors = errors_of(data)
 
 
 def measure_booking(args, info, base, origin, sessions, result: Result) -> None:
@@ -572,23 +588,31 @@ def measure_booking(args, info, base, origin, sessions, result: Result) -> None:
     result.queries = count_booking_queries(sessions[0][0], as_posts[:2])
     as_posts = as_posts[2:]
     slots_file = WORK / "slots.tsv"
-    slots_file.write_text("".join(f"{p}\t{d}\t{t}\n" for p, d, t in as_posts))
     users_file = WORK / "users.tsv"
     users_file.write_text("".join(f"{c}\t{t}\n" for c, t in sessions))
-    before = Appointment.objects.count()
     threads = min(args.connections, len(sessions))
-    data = wrk(
-        base + "/",
-        args,
-        script="book.lua",
-        extra=[str(slots_file), str(users_file), str(threads), origin],
-        duration=args.duration,
-        threads=threads,
-    )
+    repeat = max(args.repeat, 1)
+    share = len(as_posts) // repeat
+    runs = []  # (wrk's report, bookings created), each run with its own slots
+    for n in range(repeat):
+        mine = as_posts[n * share : (n + 1) * share]
+        slots_file.write_text("".join(f"{p}\t{d}\t{t}\n" for p, d, t in mine))
+        before = Appointment.objects.count()
+        run = wrk(
+            base + "/",
+            args,
+            script="book.lua",
+            extra=[str(slots_file), str(users_file), str(threads), origin],
+            duration=args.duration,
+            threads=threads,
+        )
+        runs.append((run, Appointment.objects.count() - before))
+    median = median_run([run for run, _made in runs])
+    data, created = next((run, made) for run, made in runs if run is median)
     fill(result, data)
-    http_errors = data["status"]
-    created = Appointment.objects.count() - before
-    failed = result.requests - created
+    # Every run counts for errors: a request that did not create its booking is one.
+    refused = sum(max(run["requests"] - made, 0) for run, made in runs)
+    http_errors = sum(run["status"] for run, _made in runs)
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -602,12 +626,12 @@ def measure_booking(args, info, base, origin, sessions, result: Result) -> None:
             """
         )
         overbooked = cursor.fetchone()[0]
-    result.errors += max(failed, 0)
+    result.errors = sum(errors_of(run) for run, _made in runs) + refused
     seconds = data["duration_us"] / 1e6
     result.note = (
-        f"{created:,} bookings created ({created / seconds:.0f}/s), "
-        f"{max(failed, 0)} refused ({http_errors} with an HTTP error), "
-        f"{overbooked} slots over capacity"
+        f"{created:,} bookings created in the median run ({created / seconds:.0f}/s); over "
+        f"all {len(runs)} runs {sum(made for _run, made in runs):,} created, {refused} refused "
+        f"({http_errors} with an HTTP error), {overbooked} slots over capacity"
     )
 
 
@@ -662,8 +686,9 @@ def write_results(
             f"Server: gunicorn {workers} sync workers, production settings "
             f"(bench.settings: + the bare view, rate limits off), MariaDB {mariadb_version()}, "
             f"cache {'Redis' if redis else 'local memory'}, CONN_MAX_AGE 60.",
-            f"Load: wrk, {args.connections} connections, {args.duration} s per page after "
-            f"{args.warmup} s warm-up, all on {os.cpu_count()} cores ({cpu}) of one machine; "
+            f"Load: wrk, {args.connections} connections, {args.repeat} runs of {args.duration} s "
+            f"per page after {args.warmup} s warm-up (the median run is shown; errors count "
+            f"from every run), all on {os.cpu_count()} cores ({cpu}) of one machine; "
             f"load average {LOAD_AT_START:.1f} when the run started (other work on the machine "
             "lowers every number).",
             "",
