@@ -132,16 +132,7 @@ def test_booking_page_links_the_invoice_only_once_confirmed(client, appointment)
 
 
 def test_invoice_pdf_is_laid_out_once_and_follows_live_changes(client, appointment, monkeypatch):
-    from django_weasyprint.views import WeasyTemplateResponse
-
-    layouts = []
-    original = WeasyTemplateResponse.get_document
-
-    def counting_get_document(self):
-        layouts.append(1)
-        return original(self)
-
-    monkeypatch.setattr(WeasyTemplateResponse, "get_document", counting_get_document)
+    layouts = _layout_counter(monkeypatch)
     client.force_login(appointment.customer)
     first = client.get(url(appointment))
     again = client.get(url(appointment))
