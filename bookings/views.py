@@ -153,10 +153,10 @@ def search(request: HttpRequest) -> HttpResponse:
         build=lambda: _search_results(params, page_number),
     )
     page = Paginator(range(count), PAGE_SIZE).page(number)
-    selected = {"category": form["category"].value(), "city": form["city"].value()}
     options = {
-        name: _options(form.fields[name].choices, selected.get(name, params.sort))
-        for name in ("category", "city", "sort")
+        "category": _options(form.fields["category"].choices, form["category"].value()),
+        "city": _options(form.fields["city"].choices, form["city"].value()),
+        "sort": _options(form.fields["sort"].choices, params.sort),
     }
     query = request.GET.copy()
     query.pop("page", None)

@@ -59,20 +59,19 @@ def bump_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
+def _bump_now_and_at_commit(bump: Callable[[], None]) -> None:
+    bump()
+    transaction.on_commit(bump)
+
+
 def invalidate(**_signal_kwargs) -> None:
     """Retire every cached public part (a signal receiver, or called after bulk writes)."""
-    bump_version()
-    transaction.on_commit(bump_version)
+    _bump_now_and_at_commit(bump_version)
 
 
 def invalidate_bookings(slug: str) -> None:
     """Retire the cached pages of the provider ``slug`` that show its free slots."""
-
-    def bump() -> None:
-        cache.set(_bookings_key(slug), uuid.uuid4().hex, None)
-
-    bump()
-    transaction.on_commit(bump)
+    _bump_now_and_at_commit(lambda: cache.set(_bookings_key(slug), uuid.uuid4().hex, None))
 
 
 def appointment_changed(sender, instance, **_signal_kwargs) -> None:
@@ -103,11 +102,9 @@ def fragment(
         return value
     minute = timezone.localtime().strftime("%Y%m%d%H%M")
     entry = cache.get(key)  # (minute, value)
-    if entry is not None and entry[0] != minute:
-        if not cache.add(f"{key}:renewing:{minute}", 1, RENEW_LOCK_SECONDS):
-            return entry[1]
-    elif entry is not None:
-        return entry[1]
+    renewing = f"{key}:renewing:{minute}"
+    if entry is not None and (entry[0] == minute or not cache.add(renewing, 1, RENEW_LOCK_SECONDS)):
+        return entry[1]  # this minute's, or the last one's while another request renews it
     value = build()
     cache.set(key, (minute, value), ENTRY_SECONDS)
     return value
