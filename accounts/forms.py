@@ -215,3 +215,33 @@ class BlockUserForm(forms.Form):
         max_length=255,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. repeated no-shows, fraud report")}),
     )
+
+
+class SecondFactorConfirmForm(PasswordConfirmForm):
+    """The password and a current code (authenticator or backup) before two-factor is turned
+    off or its backup codes replaced: a session that only knows the password cannot."""
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["token"] = forms.CharField(
+            label=_("Code from your authenticator app (or a backup code)"),
+            max_length=8,
+            min_length=6,
+            validators=[
+                RegexValidator(r"^\d{6,8}$", _("Enter the 6-digit code or a backup code."))
+            ],
+            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+            error_messages={"required": _("Enter the code.")},
+        )
+        self.device = None
+
+    def clean_token(self) -> str:
+        from django_otp import match_token
+
+        token = "".join(self.cleaned_data["token"].split())
+        if "password" not in self.cleaned_data:
+            return token  # a wrong password: do not spend the code
+        self.device = match_token(self.user, token)
+        if self.device is None:
+            raise ValidationError(_("That code is not right. Try again."), code="invalid")
+        return token

@@ -161,3 +161,26 @@ class Device(models.Model):
 
 
 auditlog.register(User, exclude_fields=["password", "last_login", "session_version"])
+
+
+class TwoFactorEnrolmentLink(models.Model):
+    """A one-time, short-lived link emailed to a staff member to set up two-factor.
+
+    Staff cannot enrol an authenticator from a session that passed the password only (whoever
+    knows the password could enrol theirs); the link proves control of the account's mailbox.
+    Only a hash of the token is stored.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="enrolment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "two_factor_enrolment_links"
+        verbose_name = _("two-factor set-up link")
+        verbose_name_plural = _("two-factor set-up links")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

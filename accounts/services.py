@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from auditlog.context import set_actor
 from axes.models import AccessAttempt
@@ -19,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .identifiers import canonical_identifier
 from .ip import client_ip
-from .models import Device, LoginLog, User
+from .models import Device, LoginLog, TwoFactorEnrolmentLink, User
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -172,13 +173,17 @@ def two_factor_required_for_login(*, user: User, device_id: str | None) -> bool:
     return user_has_two_factor(user) and not device_is_known(user=user, device_id=device_id)
 
 
+def totp_device_pending(*, user: User) -> TOTPDevice | None:
+    """The authenticator being set up (started by a POST), if any. Reading never creates one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+
+
 @transaction.atomic
 def totp_device_start(*, user: User) -> TOTPDevice:
-    """Return the user's unconfirmed authenticator (a fresh secret if none is pending)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
-    return device
+    """Start setting up an authenticator with a fresh secret; an older pending one is dropped,
+    so nobody can prepare a secret in advance for the owner to confirm."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
 
 
 @transaction.atomic
@@ -211,6 +216,79 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
 def two_factor_disable(*, user: User) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+# --- Staff enrolment out of band ----------------------------------------------------------------
+
+ENROLMENT_LINK_MAX_AGE = timedelta(minutes=30)
+ENROLMENT_GRANT_SESSION_KEY = "accounts_2fa_enrol_grant"
+ENROLMENT_GRANT_MAX_AGE_SECONDS = 15 * 60
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def enrolment_link_create(*, user: User) -> str:
+    """Make a single-use set-up link for ``user`` and email it to the account's address.
+
+    Returns the raw token (only its hash is stored). Earlier unused links stop working.
+    """
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        TwoFactorEnrolmentLink.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        TwoFactorEnrolmentLink.objects.create(
+            user=user,
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + ENROLMENT_LINK_MAX_AGE,
+        )
+        from .tasks import send_enrolment_link_email
+
+        transaction.on_commit(lambda: send_enrolment_link_email.delay(user.pk, token))
+    return token
+
+
+def enrolment_link_redeem(*, request: HttpRequest, token: str) -> bool:
+    """Use a set-up link once: the signed-in owner may then enrol an authenticator in this
+    session for a few minutes. Pending (unconfirmed) authenticators are dropped."""
+    user = request.user
+    now = timezone.now()
+    with transaction.atomic():
+        used = TwoFactorEnrolmentLink.objects.filter(
+            user=user, token_hash=_token_hash(token), used_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if not used:
+            return False
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    request.session[ENROLMENT_GRANT_SESSION_KEY] = {"user_id": user.pk, "at": int(now.timestamp())}
+    return True
+
+
+def enrolment_allowed(request: HttpRequest) -> bool:
+    """Customers and providers may turn 2FA on from their session; staff only right after
+    opening an emailed set-up link (or via ``manage.py staff_2fa_enrol``)."""
+    user = request.user
+    if not user.is_staff:
+        return True
+    grant = request.session.get(ENROLMENT_GRANT_SESSION_KEY) or {}
+    return (
+        grant.get("user_id") == user.pk
+        and timezone.now().timestamp() - grant.get("at", 0) <= ENROLMENT_GRANT_MAX_AGE_SECONDS
+    )
+
+
+def enrolment_grant_clear(request: HttpRequest) -> None:
+    request.session.pop(ENROLMENT_GRANT_SESSION_KEY, None)
+
+
+@transaction.atomic
+def totp_device_replace(*, user: User) -> tuple[TOTPDevice, list[str]]:
+    """Operator enrolment: a new confirmed authenticator and backup codes; old ones stop."""
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=True)
+    return device, backup_codes_regenerate(user=user)
 
 
 # --- Login with a second factor ---------------------------------------------------------------

@@ -27,3 +27,24 @@ def send_new_device_email(device_id: int) -> None:
         subject = render_to_string("accounts/email/new_device_subject.txt", context)
         body = render_to_string("accounts/email/new_device_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [device.user.email])
+
+
+@shared_task
+def send_enrolment_link_email(user_id: int, token: str) -> None:
+    """The one-time link a staff member opens to set up two-factor authentication."""
+    from .models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "site_name": settings.PLATFORM_NAME,
+            "link": settings.SITE_URL.rstrip("/")
+            + reverse("accounts:two_factor_enrol", args=[token]),
+            "minutes": 30,
+        }
+        subject = render_to_string("accounts/email/enrolment_link_subject.txt", context)
+        body = render_to_string("accounts/email/enrolment_link_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

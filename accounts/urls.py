@@ -18,6 +18,16 @@ urlpatterns = [
         name="sessions_end_others",
     ),
     path("security/two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
+    path(
+        "security/two-factor/link/",
+        views.TwoFactorLinkRequestView.as_view(),
+        name="two_factor_link",
+    ),
+    path(
+        "security/two-factor/enrol/<str:token>/",
+        views.TwoFactorEnrolLinkView.as_view(),
+        name="two_factor_enrol",
+    ),
     path("security/two-factor/verify/", views.OTPVerifyView.as_view(), name="otp_verify"),
     path(
         "security/two-factor/backup-codes/",

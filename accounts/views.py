@@ -11,6 +11,7 @@ from axes.decorators import axes_dispatch, axes_form_invalid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
@@ -27,7 +28,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_ratelimit.decorators import ratelimit
 
 from . import selectors, services
-from .forms import LoginForm, PasswordConfirmForm, TokenForm
+from .forms import LoginForm, SecondFactorConfirmForm, TokenForm
 from .models import LoginLog
 
 RATE_KEY = "accounts.ip.ratelimit_key"
@@ -262,7 +263,12 @@ def _qr_data_uri(text: str) -> str:
 
 @method_decorator(never_cache, name="dispatch")
 class TwoFactorView(LoginRequiredMixin, FormView):
-    """Turn on 2FA: scan the QR code, confirm with a code, keep the backup codes."""
+    """Turn on 2FA: start (POST), scan the QR code, confirm with a code, keep the backup codes.
+
+    Opening the page never writes. Staff reach the set-up steps only from a session that has
+    just used an emailed one-time link (``TwoFactorEnrolLinkView``) or are enrolled by an
+    operator (``manage.py staff_2fa_enrol``): a password alone never enrols an authenticator.
+    """
 
     form_class = TokenForm
     template_name = "accounts/two_factor.html"
@@ -277,18 +283,26 @@ class TwoFactorView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         enabled = services.user_has_two_factor(user)
+        allowed = services.enrolment_allowed(self.request)
         context["two_factor_enabled"] = enabled
-        if not enabled:
-            device = services.totp_device_start(user=user)
-            secret = base64.b32encode(device.bin_key).decode()
-            context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
-            context["qr_data_uri"] = _qr_data_uri(device.config_url)
-        else:
+        context["enrolment_allowed"] = allowed
+        if enabled:
             context["backup_codes_left"] = StaticToken.objects.filter(device__user=user).count()
+        elif allowed:
+            device = services.totp_device_pending(user=user)
+            if device is not None:
+                secret = base64.b32encode(device.bin_key).decode()
+                context["secret"] = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+                context["qr_data_uri"] = _qr_data_uri(device.config_url)
         return context
 
     def post(self, request, *args, **kwargs):
         if services.user_has_two_factor(request.user):
+            return redirect("accounts:two_factor")
+        if not services.enrolment_allowed(request):
+            raise PermissionDenied
+        if "start" in request.POST:
+            services.totp_device_start(user=request.user)
             return redirect("accounts:two_factor")
         return super().post(request, *args, **kwargs)
 
@@ -300,6 +314,7 @@ class TwoFactorView(LoginRequiredMixin, FormView):
         except services.TwoFactorError:
             form.add_error("token", _("That code is not right. Check the time on your phone."))
             return self.form_invalid(form)
+        services.enrolment_grant_clear(self.request)
         otp_login(self.request, device)
         # This browser is where 2FA was set up: trust it.
         services.device_register_login(user=self.request.user, request=self.request)
@@ -307,11 +322,54 @@ class TwoFactorView(LoginRequiredMixin, FormView):
         return render(self.request, "accounts/backup_codes.html", {"codes": codes})
 
 
+class TwoFactorLinkRequestView(LoginRequiredMixin, View):
+    """A staff member without 2FA asks for a one-time set-up link to the account's email."""
+
+    http_method_names = ["post"]
+
+    @method_decorator(
+        ratelimit(group="accounts.otp", key=RATE_KEY, rate=rate("otp"), method="POST", block=True)
+    )
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request):
+        if request.user.is_staff and not services.user_has_two_factor(request.user):
+            services.enrolment_link_create(user=request.user)
+            messages.success(
+                request,
+                _("We emailed you a set-up link. Open it in this browser within 30 minutes."),
+            )
+        return redirect("accounts:two_factor")
+
+
+@method_decorator(never_cache, name="dispatch")
+class TwoFactorEnrolLinkView(LoginRequiredMixin, TemplateView):
+    """The emailed link. Opening it only shows a button (mail scanners open links); the POST
+    uses the link once and lets this session set up an authenticator."""
+
+    template_name = "accounts/two_factor_enrol.html"
+
+    @method_decorator(
+        ratelimit(group="accounts.otp", key=RATE_KEY, rate=rate("otp"), method="POST", block=True)
+    )
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, token: str):
+        if services.enrolment_link_redeem(request=request, token=token):
+            return redirect("accounts:two_factor")
+        messages.error(
+            request, _("That set-up link has expired or was already used. Ask for a new one.")
+        )
+        return redirect("accounts:two_factor")
+
+
 @method_decorator(never_cache, name="dispatch")
 class BackupCodesView(LoginRequiredMixin, FormView):
-    """New backup codes (the old ones stop working); asks for the password first."""
+    """New backup codes (the old ones stop working); asks for the password and a code first."""
 
-    form_class = PasswordConfirmForm
+    form_class = SecondFactorConfirmForm
     template_name = "accounts/backup_codes_confirm.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -328,9 +386,20 @@ class BackupCodesView(LoginRequiredMixin, FormView):
 
 
 @method_decorator(never_cache, name="dispatch")
+@method_decorator(sensitive_post_parameters("password", "token"), name="dispatch")
 class TwoFactorDisableView(LoginRequiredMixin, FormView):
-    form_class = PasswordConfirmForm
+    """Turning 2FA off needs the password and a current code, not the password alone."""
+
+    form_class = SecondFactorConfirmForm
     template_name = "accounts/two_factor_disable.html"
+
+    @method_decorator(
+        ratelimit(group="accounts.otp", key=RATE_KEY, rate=rate("otp"), method="POST", block=True)
+    )
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not services.user_has_two_factor(request.user):
+            return redirect("accounts:two_factor")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -206,6 +206,9 @@ def test_two_factor_setup_shows_qr_and_confirms_with_a_code(client, settings):
     user = ProviderUserFactory()
     client.force_login(user)
     response = client.get(reverse("accounts:two_factor"))
+    assert not TOTPDevice.objects.filter(user=user).exists()  # opening the page writes nothing
+    client.post(reverse("accounts:two_factor"), {"start": "1"})
+    response = client.get(reverse("accounts:two_factor"))
     body = response.content.decode()
     assert 'src="data:image/svg+xml;base64,' in body
     device = TOTPDevice.objects.get(user=user, confirmed=False)
@@ -269,26 +272,37 @@ def test_login_code_page_without_pending_login_goes_back_to_login(client):
     assert response["Location"] == reverse("account_login")
 
 
-def test_disable_two_factor_needs_password(client):
+def test_disable_two_factor_needs_password_and_a_current_code(client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
     user = ProviderUserFactory()
-    confirmed_totp(user)
+    device = confirmed_totp(user)
     services.backup_codes_regenerate(user=user)
     client.force_login(user)
-    response = client.post(reverse("accounts:two_factor_disable"), {"password": "wrong"})
+    url = reverse("accounts:two_factor_disable")
+    response = client.post(url, {"password": "wrong", "token": totp_code(device)})
     assert response.context["form"].errors
+    # The password alone (a session that never passed a code) is refused.
+    response = client.post(url, {"password": PASSWORD})
+    assert "token" in response.context["form"].errors
+    response = client.post(url, {"password": PASSWORD, "token": "000000"})
+    assert "token" in response.context["form"].errors
     assert services.user_has_two_factor(user)
-    response = client.post(reverse("accounts:two_factor_disable"), {"password": PASSWORD})
+    response = client.post(url, {"password": PASSWORD, "token": totp_code(device)})
     assert response.status_code == 302
     assert not services.user_has_two_factor(user)
     assert not StaticToken.objects.filter(device__user=user).exists()
 
 
-def test_new_backup_codes_replace_old_ones(client):
+def test_new_backup_codes_replace_old_ones_and_need_a_code(client):
     user = ProviderUserFactory()
-    confirmed_totp(user)
+    device = confirmed_totp(user)
     old = services.backup_codes_regenerate(user=user)
     client.force_login(user)
     response = client.post(reverse("accounts:backup_codes"), {"password": PASSWORD})
+    assert "token" in response.context["form"].errors
+    response = client.post(
+        reverse("accounts:backup_codes"), {"password": PASSWORD, "token": totp_code(device)}
+    )
     new = response.context["codes"]
     assert set(new).isdisjoint(old)
     assert StaticToken.objects.filter(device__user=user).count() == 10
