@@ -47,7 +47,9 @@ def test_password_only_staff_session_cannot_enrol_an_authenticator(client):
     assert client.get("/adminpanel/").status_code == 302
 
 
-def test_staff_enrol_through_the_emailed_single_use_link(client, django_capture_on_commit_callbacks):
+def test_staff_enrol_through_the_emailed_single_use_link(
+    client, django_capture_on_commit_callbacks
+):
     staff = StaffFactory()
     login(client, staff.email)
     with django_capture_on_commit_callbacks(execute=True):
