@@ -6,7 +6,6 @@ import io
 from datetime import datetime, time, timedelta
 
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
@@ -15,12 +14,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.services import user_has_two_factor
+from accounts.access import second_factor_redirect, staff_second_factor_passed
 from providers import services as provider_services
 from providers.models import Provider
 
@@ -52,17 +51,8 @@ class StaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if (
-            user.is_authenticated
-            and user.is_staff
-            and settings.ADMIN_OTP_REQUIRED
-            and not user.is_verified()
-        ):
-            target = urlencode({"next": request.get_full_path()})
-            if user_has_two_factor(user):
-                return redirect(f"{reverse('accounts:otp_verify')}?{target}")
-            messages.warning(request, _("Set up two-factor authentication to use staff pages."))
-            return redirect("accounts:two_factor")
+        if user.is_authenticated and user.is_staff and not staff_second_factor_passed(user):
+            return second_factor_redirect(request)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -7,16 +7,17 @@ Rendered here because it needs bookings data (DESIGN §3); the number comes from
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.access import private_data_view
 from wallet.invoices import gst_inclusive, pdf_response, provider_party
 from wallet.models import Invoice
 from wallet.services import invoice_issue
 
 from .models import Appointment
+from .selectors import appointment_for_viewer
 
 # The columns the invoice reads (access check, numbering and what it shows): one narrow query.
 INVOICE_FIELDS = (
@@ -62,23 +63,19 @@ def _buyer(appointment: Appointment) -> dict:
 
 
 @login_required
+@private_data_view
 @never_cache
 @require_GET
 def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    """Only the booking's customer, its provider and staff may download it (404 for others)."""
-    appointment = get_object_or_404(
-        Appointment.objects.select_related("provider__user", "service", "customer").only(
+    """Only the booking's customer, its provider and staff past their second factor may
+    download it (404 for others)."""
+    appointment = appointment_for_viewer(
+        user=request.user,
+        pk=pk,
+        queryset=Appointment.objects.select_related("provider__user", "service", "customer").only(
             *INVOICE_FIELDS
         ),
-        pk=pk,
     )
-    user = request.user
-    if not (
-        user.is_staff
-        or (appointment.customer_id is not None and appointment.customer_id == user.pk)
-        or appointment.provider.user_id == user.pk
-    ):
-        raise Http404
     invoice = (
         Invoice.objects.filter(kind=Invoice.Kind.BOOKING, reference_id=appointment.fee_reference)
         .only("number", "amount", "issued_at")

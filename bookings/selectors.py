@@ -9,8 +9,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.access import check_private_access
 from providers import selectors as provider_selectors
 from providers.models import Category, Provider, Service, TimeOff, WorkingHours
 
@@ -342,3 +344,21 @@ def minutes_until_turn(appointment: Appointment, status: QueueStatus) -> int:
     ahead = [a for a in status.upcoming if a.token_number < appointment.token_number]
     total = sum(int(a.duration.total_seconds() // 60) for a in ahead)
     return total // max(appointment.provider.capacity, 1)
+
+
+def appointment_for_viewer(
+    *, user, pk: int, queryset: QuerySet[Appointment] | None = None
+) -> Appointment:
+    """The booking if ``user`` is its customer, its provider or staff past their second factor
+    (accounts.access); Http404 for anyone else, SecondFactorRequired for staff without it."""
+    if queryset is None:
+        queryset = Appointment.objects.select_related(
+            "provider", "service", "customer", "provider__user"
+        )
+    appointment = get_object_or_404(queryset, pk=pk)
+    check_private_access(
+        user,
+        customer_id=appointment.customer_id,
+        provider_user_id=appointment.provider.user_id,
+    )
+    return appointment

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.access import private_data_view
 from providers import public_cache
 from providers.models import Provider, Service, TimeOff, WorkingHours
 from providers.selectors import provider_for_user
@@ -76,20 +77,7 @@ def _bookable_service(slug: str, service_id: int) -> Service:
 
 
 def _visible_appointment(request: HttpRequest, pk: int) -> Appointment:
-    """The booking if the user is its customer, its provider or staff; 404 otherwise, so ids of
-    other people's bookings reveal nothing."""
-    appointment = get_object_or_404(
-        Appointment.objects.select_related("provider", "service", "customer", "provider__user"),
-        pk=pk,
-    )
-    user = request.user
-    if (
-        appointment.customer_id == user.pk
-        or appointment.provider.user_id == user.pk
-        or user.is_staff
-    ):
-        return appointment
-    raise Http404
+    return selectors.appointment_for_viewer(user=request.user, pk=pk)
 
 
 def _is_customer_of(appointment: Appointment, user) -> bool:
@@ -437,6 +425,7 @@ def _queue_context(appointment: Appointment) -> dict:
 
 
 @login_required
+@private_data_view
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _visible_appointment(request, pk)
@@ -457,6 +446,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@private_data_view
 @require_GET
 def detail_queue(request: HttpRequest, pk: int) -> HttpResponse:
     """The "now serving N, your token M" box, polled by htmx."""
@@ -469,6 +459,7 @@ def detail_queue(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@private_data_view
 @require_GET
 def ics(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = _visible_appointment(request, pk)
@@ -481,6 +472,7 @@ def ics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@private_data_view
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel, by the customer (before the cut-off) or the business (with a reason)."""
     appointment = _visible_appointment(request, pk)
@@ -519,6 +511,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@private_data_view
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a booking to another free slot (the customer, before the cut-off; or the business)."""
     appointment = _visible_appointment(request, pk)

@@ -38,6 +38,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
+from accounts.access import check_private_access, private_data_view
 from accounts.ip import client_ip
 from providers.mixins import ProviderRequiredMixin
 from providers.models import Provider
@@ -490,12 +491,13 @@ class TestCheckoutView(_OwnPaymentMixin, View):
 
 
 @login_required
+@private_data_view
 @never_cache
 def transaction_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    """PDF invoice (platform → provider) of a top-up or booking fee. Owner or staff only."""
+    """PDF invoice (platform → provider) of a top-up or booking fee: the provider, or staff past
+    their second factor (accounts.access)."""
     txn = get_object_or_404(WalletTransaction, pk=pk)
-    if not request.user.is_staff and txn.user_id != request.user.pk:
-        raise Http404
+    check_private_access(request.user, customer_id=None, provider_user_id=txn.user_id)
     if txn.kind not in (WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE):
         raise Http404
     invoice = services.invoice_for_transaction(txn=txn)

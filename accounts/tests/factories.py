@@ -44,3 +44,20 @@ class StaffFactory(UserFactory):
     role = User.Role.ADMIN
     is_staff = True
     is_superuser = True
+
+
+def login_verified_staff(client, user=None, **kwargs):
+    """Sign ``client`` in as staff whose session has passed two-factor (django-otp's session
+    key set to a confirmed authenticator). Makes a superuser unless ``user`` is given."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = user or StaffFactory(**kwargs)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return user

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.tests.factories import CustomerFactory, StaffFactory
+from accounts.tests.factories import CustomerFactory, StaffFactory, login_verified_staff
 from bookings.models import Appointment
 from bookings.tests.factories import AppointmentFactory
 from providers.tests.factories import ProviderFactory, ServiceFactory
@@ -91,9 +91,14 @@ def test_only_customer_provider_and_staff_may_download(client, appointment):
         client.force_login(outsider)
         assert client.get(url(appointment)).status_code == 404
     assert not Invoice.objects.exists()
-    for insider in (appointment.customer, appointment.provider.user, StaffFactory()):
+    client.force_login(StaffFactory())  # staff who have not passed their second factor
+    assert client.get(url(appointment)).status_code == 302
+    assert not Invoice.objects.exists()
+    for insider in (appointment.customer, appointment.provider.user):
         client.force_login(insider)
         assert client.get(url(appointment)).status_code == 200
+    login_verified_staff(client)
+    assert client.get(url(appointment)).status_code == 200
     assert Invoice.objects.count() == 1
 
 

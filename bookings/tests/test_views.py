@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.tests.factories import CustomerFactory, StaffFactory
+from accounts.tests.factories import CustomerFactory, StaffFactory, login_verified_staff
 from bookings import next_free, services
 from bookings.models import Appointment
 from providers.models import Provider
@@ -326,9 +326,28 @@ def test_anonymous_users_are_sent_to_login(client, appointment, name):
 @pytest.mark.parametrize("name", ["detail", "ics"])
 def test_owner_provider_and_staff_can_see(client, appointment, name):
     url = reverse(f"bookings:{name}", args=[appointment.pk])
-    for viewer in (appointment.customer, appointment.provider.user, StaffFactory()):
+    for viewer in (appointment.customer, appointment.provider.user):
         client.force_login(viewer)
         assert client.get(url).status_code == 200
+    login_verified_staff(client)
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["detail", "detail_queue", "ics", "invoice"])
+def test_staff_without_second_factor_are_sent_to_the_code_step(client, appointment, name):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    url = reverse(f"bookings:{name}", args=[appointment.pk])
+    staff = StaffFactory()
+    client.force_login(staff)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor")
+    TOTPDevice.objects.create(user=staff, name="app", confirmed=True)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_verify") + "?next=")
+    assert appointment.customer.email not in response.content.decode()
 
 
 def test_my_bookings_lists_only_mine(client, appointment, service):

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from accounts.tests.factories import CustomerFactory, StaffFactory
+from accounts.tests.factories import CustomerFactory, StaffFactory, login_verified_staff
 from providers.tests.factories import ProviderFactory
 from wallet import services
 from wallet.invoices import amount_in_words, gst_inclusive, number_in_words
@@ -153,7 +153,12 @@ def test_platform_invoices_only_for_the_owner_and_staff(client):
     client.force_login(CustomerFactory())
     assert client.get(url).status_code == 404
     assert not Invoice.objects.exists()
-    client.force_login(StaffFactory())
+    client.force_login(StaffFactory())  # no second factor this session
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:two_factor")
+    assert not Invoice.objects.exists()
+    login_verified_staff(client)
     assert client.get(url).status_code == 200
 
 
