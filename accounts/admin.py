@@ -57,11 +57,17 @@ class UserAdmin(BaseUserAdmin):
         ),
     ]
 
+    def has_block_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.block_user")
+
+    def has_unlock_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.unlock_user")
+
     def get_readonly_fields(self, request, obj=None):
         # Blocking goes through the actions (reason, sessions ended), never a bare checkbox.
         return [*self.readonly_fields, "is_blocked"] if obj else self.readonly_fields
 
-    @admin.action(description=_("Block selected users (asks for a reason)"))
+    @admin.action(description=_("Block selected users (asks for a reason)"), permissions=["block"])
     def block_users(self, request, queryset):
         form = BlockUserForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -89,7 +95,7 @@ class UserAdmin(BaseUserAdmin):
             },
         )
 
-    @admin.action(description=_("Unblock selected users"))
+    @admin.action(description=_("Unblock selected users"), permissions=["block"])
     def unblock_users(self, request, queryset):
         count = 0
         for user in queryset.filter(is_blocked=True):
@@ -99,7 +105,9 @@ class UserAdmin(BaseUserAdmin):
             request, ngettext("Unblocked %d user.", "Unblocked %d users.", count) % count
         )
 
-    @admin.action(description=_("Unlock selected accounts (failed-login lockout)"))
+    @admin.action(
+        description=_("Unlock selected accounts (failed-login lockout)"), permissions=["unlock"]
+    )
     def unlock_accounts(self, request, queryset):
         for user in queryset:
             services.lockout_reset(user=user)

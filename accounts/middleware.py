@@ -1,4 +1,5 @@
 import secrets
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -97,3 +98,39 @@ class AdminOTPMiddleware:
             messages.warning(request, _("Set up two-factor authentication to use the admin site."))
             return redirect("accounts:two_factor")
         return None
+
+
+STAFF_SESSION_STARTED = "accounts_staff_started"
+STAFF_SESSION_SEEN = "accounts_staff_seen"
+
+
+class StaffSessionMiddleware:
+    """Staff sessions end after ``STAFF_SESSION_IDLE_SECONDS`` without a request and at most
+    ``STAFF_SESSION_MAX_SECONDS`` after sign-in; customers' and providers' sessions keep
+    Django's settings. Activity is written at most once a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            session = request.session
+            now = int(time.time())
+            started = session.get(STAFF_SESSION_STARTED) or now
+            seen = session.get(STAFF_SESSION_SEEN) or now
+            if (
+                now - seen > settings.STAFF_SESSION_IDLE_SECONDS
+                or now - started > settings.STAFF_SESSION_MAX_SECONDS
+            ):
+                logout(request)
+                messages.info(request, _("Your staff session has ended. Please sign in again."))
+                return redirect(
+                    f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}"
+                )
+            if STAFF_SESSION_STARTED not in session:
+                session[STAFF_SESSION_STARTED] = started
+            if STAFF_SESSION_SEEN not in session or now - seen >= 60:
+                session[STAFF_SESSION_SEEN] = now
+                session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+        return self.get_response(request)

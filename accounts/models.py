@@ -67,6 +67,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         db_table = "users"
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        permissions = [
+            ("block_user", _("Can block and unblock users")),
+            ("unlock_user", _("Can unlock accounts locked after failed sign-ins")),
+        ]
         indexes = [models.Index(fields=["role", "created_at"])]
 
     def __str__(self) -> str:

@@ -1,11 +1,14 @@
 """Decoupled side effects of authentication events (login logs, devices, verification cache)."""
 
+import time
+
 from allauth.account.signals import email_confirmed, password_reset
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
 from . import services
 from .identifiers import user_for_identifier
+from .middleware import STAFF_SESSION_SEEN, STAFF_SESSION_STARTED
 from .models import LoginLog, User
 
 
@@ -16,6 +19,10 @@ def _from_site_request(request) -> bool:
 
 @receiver(user_logged_in, dispatch_uid="accounts_login_succeeded")
 def on_user_logged_in(sender, request, user: User, **kwargs) -> None:
+    if user.is_staff and request is not None and hasattr(request, "session"):
+        # The staff session's 12-hour limit counts from this sign-in (accounts.middleware).
+        now = int(time.time())
+        request.session[STAFF_SESSION_STARTED] = request.session[STAFF_SESSION_SEEN] = now
     if not _from_site_request(request):
         return
     identifier = getattr(request, "login_identifier", "") or (

@@ -52,6 +52,12 @@ class FraudFlagAdmin(admin.ModelAdmin):
         text = json.dumps(obj.evidence, indent=2, ensure_ascii=False, sort_keys=True)
         return format_html("<pre>{}</pre>", text)
 
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("adminpanel.review_fraudflag")
+
+    def has_block_permission(self, request) -> bool:
+        return request.user.has_perm("accounts.block_user")
+
     def _review(self, request, queryset, decide, done: str) -> None:
         changed, errors = 0, []
         for flag in queryset.select_related("user"):
@@ -66,7 +72,7 @@ class FraudFlagAdmin(admin.ModelAdmin):
         for error in errors:
             self.message_user(request, error, messages.WARNING)
 
-    @admin.action(description=_("Dismiss selected flags (false alarm)"))
+    @admin.action(description=_("Dismiss selected flags (false alarm)"), permissions=["review"])
     def dismiss(self, request, queryset) -> None:
         self._review(
             request,
@@ -75,7 +81,7 @@ class FraudFlagAdmin(admin.ModelAdmin):
             _("Dismissed %(count)s flag(s)."),
         )
 
-    @admin.action(description=_("Mark selected flags as actioned"))
+    @admin.action(description=_("Mark selected flags as actioned"), permissions=["review"])
     def mark_actioned(self, request, queryset) -> None:
         self._review(
             request,
@@ -84,7 +90,10 @@ class FraudFlagAdmin(admin.ModelAdmin):
             _("Marked %(count)s flag(s) as actioned."),
         )
 
-    @admin.action(description=_("Block the flagged users (ends their sessions)"))
+    @admin.action(
+        description=_("Block the flagged users (ends their sessions)"),
+        permissions=["review", "block"],
+    )
     def block_user(self, request, queryset) -> None:
         def decide(flag: FraudFlag) -> None:
             reason = gettext("Suspicious activity: %(rule)s") % {"rule": flag.get_rule_display()}

@@ -9,8 +9,12 @@ class AdminpanelConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
         from django.contrib import admin
+        from django.db.models.signals import post_migrate
 
         from . import receivers  # noqa: F401 - connects the fraud rules to their events
+        from .roles import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="adminpanel_staff_roles")
         from .models import FraudFlag
 
         admin.site.site_header = _("BookMyToken admin")

@@ -71,6 +71,7 @@ class FraudFlag(models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["rule", "subject_key"]),
         ]
+        permissions = [("review_fraudflag", _("Can dismiss, action and block on fraud flags"))]
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()}: {self.subject_label}"
@@ -121,3 +122,19 @@ class FraudEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class StaffReport(models.Model):
+    """No table: holds the permissions of the staff dashboard's reports and exports, which
+    are about no single model (Django keeps permissions per model)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("view_reports", _("Can see the staff dashboard and its reports")),
+            ("export_reports", _("Can download report CSVs")),
+        ]
+
+    def __str__(self) -> str:
+        return "staff reports"

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -23,7 +24,7 @@ from accounts.access import second_factor_redirect, staff_second_factor_passed
 from providers import services as provider_services
 from providers.models import Provider
 
-from . import exports, reports
+from . import exports, reports, roles
 from .forms import (
     AuditFilterForm,
     DateRangeForm,
@@ -37,12 +38,15 @@ from .services import FlagError, flag_block_user, flag_dismiss, flag_mark_action
 
 class StaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """The same gate as /admin/: visitors are sent to log in, signed-in users who are not staff
-    get 403, and staff must have passed two-factor this session when ADMIN_OTP_REQUIRED."""
+    get 403, staff must have passed two-factor this session when ADMIN_OTP_REQUIRED, and then
+    hold the view's permission (adminpanel.roles); staff without it get 403."""
 
     raise_exception = False
+    permission_required: str = ""
 
     def test_func(self) -> bool:
-        return self.request.user.is_staff
+        user = self.request.user
+        return user.is_staff and user.has_perm(self.permission_required)
 
     def handle_no_permission(self):
         if self.request.user.is_authenticated:
@@ -69,6 +73,7 @@ def _back(request, fallback: str) -> str:
 
 
 class DashboardView(StaffRequiredMixin, TemplateView):
+    permission_required = roles.VIEW_REPORTS
     template_name = "adminpanel/dashboard.html"
 
     def get_context_data(self, **kwargs):
@@ -121,6 +126,8 @@ def _chart_data(report: reports.Report) -> dict:
 class ExportView(StaffRequiredMixin, View):
     """One report table as a CSV download, for the period in the query string."""
 
+    permission_required = roles.EXPORT_REPORTS
+
     def get(self, request, name: str):
         if name not in exports.TABLES:
             raise Http404
@@ -145,6 +152,7 @@ class ExportView(StaffRequiredMixin, View):
 
 
 class ProviderApproveView(StaffRequiredMixin, View):
+    permission_required = roles.REVIEW_PROVIDER
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
@@ -161,6 +169,7 @@ class ProviderApproveView(StaffRequiredMixin, View):
 
 
 class ProviderRejectView(StaffRequiredMixin, View):
+    permission_required = roles.REVIEW_PROVIDER
     template_name = "adminpanel/provider_reject.html"
 
     def get(self, request, pk: int):
@@ -195,6 +204,7 @@ class ProviderRejectView(StaffRequiredMixin, View):
 
 
 class FraudListView(StaffRequiredMixin, TemplateView):
+    permission_required = roles.VIEW_FRAUD
     template_name = "adminpanel/fraud_list.html"
     paginate_by = 25
 
@@ -231,6 +241,7 @@ def _without_page(request) -> str:
 
 
 class FraudReviewView(StaffRequiredMixin, View):
+    permission_required = roles.REVIEW_FRAUD
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
@@ -243,6 +254,8 @@ class FraudReviewView(StaffRequiredMixin, View):
                     messages.error(request, error)
             return redirect(_back(request, fallback))
         action, note = form.cleaned_data["action"], form.cleaned_data["note"]
+        if action == FlagReviewForm.BLOCK and not request.user.has_perm(roles.BLOCK_USER):
+            raise PermissionDenied
         try:
             if action == FlagReviewForm.BLOCK:
                 flag = flag_block_user(flag=flag, reviewer=request.user, reason=note)
@@ -265,6 +278,7 @@ class FraudReviewView(StaffRequiredMixin, View):
 
 
 class AuditLogView(StaffRequiredMixin, TemplateView):
+    permission_required = roles.VIEW_AUDIT
     template_name = "adminpanel/audit_list.html"
     paginate_by = 50
 

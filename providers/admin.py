@@ -107,6 +107,9 @@ class ProviderAdmin(admin.ModelAdmin):
         (_("Dates"), {"fields": ["created_at", "updated_at"]}),
     ]
 
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm("providers.review_provider")
+
     def _apply(self, request: HttpRequest, queryset, decide, verb: str, **kwargs) -> None:
         done, refused = 0, []
         for provider in queryset:
@@ -126,7 +129,7 @@ class ProviderAdmin(admin.ModelAdmin):
         for message in refused:
             self.message_user(request, message, messages.WARNING)
 
-    @admin.action(description=_("Approve selected shops"))
+    @admin.action(description=_("Approve selected shops"), permissions=["review"])
     def approve_selected(self, request, queryset):
         self._apply(request, queryset, provider_approve, _("approved"))
 
@@ -151,13 +154,17 @@ class ProviderAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "providers/admin/reason_form.html", context)
 
-    @admin.action(description=_("Reject selected shops (asks for a reason)"))
+    @admin.action(
+        description=_("Reject selected shops (asks for a reason)"), permissions=["review"]
+    )
     def reject_selected(self, request, queryset):
         return self._with_reason(
             request, queryset, provider_reject, _("rejected"), _("Reject shops")
         )
 
-    @admin.action(description=_("Suspend selected shops (asks for a reason)"))
+    @admin.action(
+        description=_("Suspend selected shops (asks for a reason)"), permissions=["review"]
+    )
     def suspend_selected(self, request, queryset):
         return self._with_reason(
             request, queryset, provider_suspend, _("suspended"), _("Suspend shops")

@@ -138,6 +138,7 @@ class Provider(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "city", "category"])]
+        permissions = [("review_provider", _("Can approve, reject or suspend shops"))]
 
     def __str__(self) -> str:
         return self.shop_name

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: both put a message on the page they redirect to.
     "accounts.middleware.BlockedUserMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "accounts.middleware.AdminOTPMiddleware",
     "accounts.middleware.DeviceCookieMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -231,6 +232,11 @@ AXES_CLIENT_IP_CALLABLE = "accounts.ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries we trust.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Staff sessions: 30 minutes without a request, 12 hours at most (accounts.middleware).
+# Other users keep Django's SESSION_COOKIE_AGE.
+STAFF_SESSION_IDLE_SECONDS = env.int("STAFF_SESSION_IDLE_SECONDS", default=30 * 60)
+STAFF_SESSION_MAX_SECONDS = env.int("STAFF_SESSION_MAX_SECONDS", default=12 * 60 * 60)
 
 # Admin OTP can be relaxed for local demo use only (never honoured in production settings).
 ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=True)
