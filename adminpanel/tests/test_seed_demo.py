@@ -42,3 +42,17 @@ def test_demo_accounts_can_log_in_by_email_and_mobile(client):
     )
     assert response.status_code == 302
     assert client.get("/").context["user"].email == "customer@demo.bookmytoken.in"
+
+
+@pytest.mark.parametrize(
+    ("environment", "debug"), [("production", False), ("base", False), ("local", False)]
+)
+def test_seed_demo_refuses_anything_but_local_debug_or_test(settings, environment, debug):
+    from django.core.management.base import CommandError
+
+    settings.ENVIRONMENT = environment
+    settings.DEBUG = debug
+    with pytest.raises(CommandError, match="only with local settings"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+    assert not Provider.objects.exists()

@@ -1,4 +1,7 @@
-"""Settings entry point: ``DJANGO_ENV`` picks local (default), test or production.
+"""Settings entry point: ``DJANGO_ENV`` picks local, test or production.
+
+Without ``DJANGO_ENV`` the local settings load, but they refuse to start with DEBUG on and a
+host other than loopback in ``ALLOWED_HOSTS`` (a server that forgot DJANGO_ENV fails closed).
 
 ``DJANGO_ENV`` may also come from the checkout's ``.env`` (as every other variable can), so a
 server whose ``.env`` says production runs production settings for ``manage.py`` commands too.

@@ -15,6 +15,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# Which settings module loaded (config.settings picks it from DJANGO_ENV); commands that must
+# never run on a real site (seed_demo) check it.
+ENVIRONMENT = "base"
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1"])
@@ -295,8 +298,9 @@ CONTENT_SECURITY_POLICY = {
 RAZORPAY_KEY_ID = env("RAZORPAY_KEY_ID", default="")
 RAZORPAY_KEY_SECRET = env("RAZORPAY_KEY_SECRET", default="")
 RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")
-# The local test gateway stands in for Razorpay when no keys are set (never in production).
-TEST_GATEWAY_ENABLED = not RAZORPAY_KEY_ID
+# The local TEST MODE gateway stands in for Razorpay when no keys are set: only with DEBUG on
+# (local settings) and in the test suite, never otherwise.
+TEST_GATEWAY_ENABLED = False
 PLATFORM_FEE_FLAT = Decimal(env("PLATFORM_FEE_FLAT", default="5.00"))
 PLATFORM_FEE_PERCENT = Decimal(env("PLATFORM_FEE_PERCENT", default="0"))
 WALLET_LOW_BALANCE = Decimal(env("WALLET_LOW_BALANCE", default="100.00"))

@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import env
 
+ENVIRONMENT = "production"
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50:

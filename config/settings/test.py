@@ -2,6 +2,8 @@
 
 from .base import *  # noqa: F403
 
+ENVIRONMENT = "test"
+
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,6 +16,7 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 ADMIN_OTP_REQUIRED = True
+# The test runner forces DEBUG off; the suite drives the TEST MODE gateway as local use does.
 TEST_GATEWAY_ENABLED = True
 RAZORPAY_KEY_ID = ""
 RAZORPAY_KEY_SECRET = ""

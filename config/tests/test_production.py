@@ -301,3 +301,23 @@ def test_test_gateway_cannot_be_reached_in_production(production_site):
     assert values["friendly_404"] is True
     assert "test-gateway" not in values["checkout_location"]
     assert values["paid"] != "paid"
+
+
+def test_seed_demo_refuses_production_settings(production_site):
+    """No demo superuser with the README's password and no free wallet credit on a real site."""
+    result = run([PYTHON, "manage.py", "seed_demo"], production_site)
+    assert result.returncode != 0
+    assert "only with local settings" in result.stderr
+    counted = run_python(
+        """
+        import django
+        django.setup()
+        from accounts.models import User
+        from wallet.models import WalletTransaction
+        demo = User.objects.filter(email__endswith="@demo.bookmytoken.in").count()
+        print(demo, WalletTransaction.objects.count())
+        """,
+        production_site,
+    )
+    assert counted.returncode == 0, counted.stderr
+    assert counted.stdout.split()[-2:] == ["0", "0"]

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -25,6 +25,12 @@ from bookings import services as booking_services
 from bookings.models import Appointment
 from providers.models import Category, Provider, Service, WorkingHours
 from wallet import services as wallet_services
+
+
+def demo_allowed() -> bool:
+    """Demo data only on a developer's machine (local settings with DEBUG) or in tests."""
+    return settings.ENVIRONMENT == "test" or (settings.ENVIRONMENT == "local" and settings.DEBUG)
+
 
 CATEGORIES = [
     ("Salon & Spa", "salon-spa", "💇", "Haircuts, grooming, beauty and massage"),
@@ -105,6 +111,12 @@ class Command(BaseCommand):
     help = "Create categories, demo accounts, shops, top-ups and a week of bookings (idempotent)."
 
     def handle(self, *args, **options) -> None:
+        if not demo_allowed():
+            raise CommandError(
+                "seed_demo creates accounts with published passwords and credits wallets: it "
+                "runs only with local settings and DEBUG on, or test settings "
+                f"(these are {settings.ENVIRONMENT!r}, DEBUG={settings.DEBUG})."
+            )
         with transaction.atomic():
             for order, (name, slug, icon, description) in enumerate(CATEGORIES):
                 Category.objects.update_or_create(
