@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Device, LoginLog
@@ -203,13 +203,31 @@ def find_shared_devices(*, now: datetime | None = None, device_id: str | None = 
 
 
 def record_signature_failure(*, provider: Provider | None, ip: str | None, source: str) -> None:
-    """Keep a bad payment signature (callback or webhook) so the rule can count them."""
-    FraudEvent.objects.create(
-        kind=FraudEvent.Kind.PAYMENT_SIGNATURE_INVALID,
-        provider=provider,
-        ip_address=ip or None,
-        source=(source or "")[:32],
-    )
+    """Count a bad payment signature (callback or webhook) in its source's row for this hour,
+    so the rule can count them and a flood of forgeries writes one row, not one each."""
+    now = timezone.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    source = (source or "")[:32]
+    key = f"{source}:{provider.pk if provider else '-'}:{ip or '-'}"[:128]
+    kind = FraudEvent.Kind.PAYMENT_SIGNATURE_INVALID
+    bucket = FraudEvent.objects.filter(kind=kind, bucket_key=key, created_at=hour)
+    if bucket.update(count=F("count") + 1, last_at=now):
+        return
+    try:
+        with transaction.atomic():
+            FraudEvent.objects.create(
+                kind=kind,
+                provider=provider,
+                ip_address=ip or None,
+                source=source,
+                bucket_key=key,
+                created_at=hour,
+                last_at=now,
+            )
+    except IntegrityError:  # a concurrent request created this hour's row first
+        bucket.update(count=F("count") + 1, last_at=now)
+        return
+    logger.warning("fraud: first bad payment signature this hour from %s", key)
 
 
 def find_signature_failures(
@@ -229,10 +247,10 @@ def find_signature_failures(
     rows = (
         events.values("provider_id", "provider__user_id")
         .annotate(
-            failures=Count("id"),
+            failures=Sum("count"),
             ips=Count("ip_address", distinct=True),
             first=Min("created_at"),
-            last=Max("created_at"),
+            last=Max("last_at"),
         )
         .filter(failures__gte=settings.FRAUD_SIGNATURE_FAILURES)
         .order_by("provider_id")

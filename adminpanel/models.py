@@ -94,8 +94,13 @@ class FraudFlag(models.Model):
 
 
 class FraudEvent(models.Model):
-    """A suspicious event that no other table records (e.g. a payment with a bad signature),
-    kept so the fraud rules can count such events over a window."""
+    """Suspicious events that no other table records (e.g. payments with a bad signature),
+    kept so the fraud rules can count them over a window.
+
+    One row per kind, source (provider, IP, channel) and hour, counting its events: a flood of
+    forged webhooks adds to one row's ``count`` instead of writing a row each. ``created_at``
+    is the start of that hour.
+    """
 
     class Kind(models.TextChoices):
         PAYMENT_SIGNATURE_INVALID = "payment_signature", _("Payment signature mismatch")
@@ -111,7 +116,11 @@ class FraudEvent(models.Model):
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=32, blank=True)
+    # "<source>:<provider id or ->:<ip or ->": what one hour's row counts.
+    bucket_key = models.CharField(max_length=128, default="", editable=False)
+    count = models.PositiveIntegerField(_("events"), default=1)
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    last_at = models.DateTimeField(_("last event"), null=True, blank=True)
 
     class Meta:
         db_table = "fraud_events"
@@ -119,6 +128,11 @@ class FraudEvent(models.Model):
         verbose_name = _("fraud event")
         verbose_name_plural = _("fraud events")
         indexes = [models.Index(fields=["kind", "provider", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "bucket_key", "created_at"], name="fraud_event_one_row_per_hour"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -385,12 +385,32 @@ class PaymentDetailView(_OwnPaymentMixin, TemplateView):
         return context
 
 
+def _webhook_rate(group: str, request: HttpRequest) -> str:
+    return settings.WALLET_WEBHOOK_RATE_LIMIT
+
+
 @csrf_exempt
 @require_POST
+@ratelimit(group="wallet.webhook", key="accounts.ip.ratelimit_key", rate=_webhook_rate, block=True)
 def webhook(request: HttpRequest) -> HttpResponse:
-    """Razorpay webhook: the only CSRF-exempt view; trust comes from the body's signature."""
+    """Razorpay webhook: the only CSRF-exempt view; trust comes from the body's signature.
+
+    Limited per client IP (429 past WALLET_WEBHOOK_RATE_LIMIT) and to bodies of at most
+    WALLET_WEBHOOK_MAX_BYTES (413, read no further); bad signatures are counted per source and
+    hour (adminpanel.fraud) and answered 400.
+    """
+    limit = settings.WALLET_WEBHOOK_MAX_BYTES
     try:
-        body = request.body.decode("utf-8")
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return HttpResponseBadRequest("Malformed Content-Length.")
+    if declared > limit:
+        return HttpResponse("Body too large.", status=413)
+    raw = request.read(limit + 1)
+    if len(raw) > limit:
+        return HttpResponse("Body too large.", status=413)
+    try:
+        body = raw.decode("utf-8")
     except UnicodeDecodeError:
         return HttpResponseBadRequest("Malformed body.")
     try:

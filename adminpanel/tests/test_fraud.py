@@ -1,5 +1,6 @@
 """Each fraud rule fires at its threshold and not below, on its event and in the periodic scan."""
 
+import json
 from datetime import timedelta
 from io import StringIO
 
@@ -168,8 +169,16 @@ def test_old_signature_mismatches_do_not_count(settings):
 def test_a_mismatch_without_a_provider_is_recorded_but_flags_nobody():
     for _ in range(4):
         send_bad_signature(None)
-    assert FraudEvent.objects.filter(provider=None).count() == 4
+    assert FraudEvent.objects.filter(provider=None).get().count == 4
     assert not flags().exists()
+
+
+def test_mismatches_counted_in_one_row_still_fire_the_rule():
+    provider = ProviderFactory()
+    for _ in range(3):
+        send_bad_signature(provider)
+    assert FraudEvent.objects.get().count == 3
+    assert flags(Rule.PAYMENT_SIGNATURE).get().evidence["failures"] == 3
 
 
 # --- Cancellations --------------------------------------------------------------------------
@@ -312,3 +321,29 @@ def test_a_failing_rule_never_breaks_the_event_that_triggered_it(monkeypatch, ca
     row = failed_login("a@example.in")  # the login log is still written
     assert LoginLog.objects.filter(pk=row.pk).exists()
     assert "Fraud check failed" in caplog.text
+
+
+def test_a_forged_webhook_flood_is_counted_in_one_row_per_source_and_hour(client, settings):
+    from django.db.models import Sum
+    from django.urls import reverse
+
+    settings.WALLET_WEBHOOK_RATE_LIMIT = "1000/m"
+    for n in range(60):
+        response = client.post(
+            reverse("wallet:webhook"),
+            data=json.dumps({"event": "payment.captured", "n": n}),
+            content_type="application/json",
+            headers={"X-Razorpay-Signature": "forged", "X-Razorpay-Event-Id": f"evt_{n}"},
+        )
+        assert response.status_code == 400
+    assert FraudEvent.objects.count() == 1
+    assert FraudEvent.objects.aggregate(n=Sum("count"))["n"] == 60
+    # Another hour starts another row.
+    FraudEvent.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    client.post(
+        reverse("wallet:webhook"),
+        data="{}",
+        content_type="application/json",
+        headers={"X-Razorpay-Signature": "forged"},
+    )
+    assert FraudEvent.objects.count() == 2

@@ -301,6 +301,10 @@ RAZORPAY_WEBHOOK_SECRET = env("RAZORPAY_WEBHOOK_SECRET", default="")
 # The local TEST MODE gateway stands in for Razorpay when no keys are set: only with DEBUG on
 # (local settings) and in the test suite, never otherwise.
 TEST_GATEWAY_ENABLED = False
+# Razorpay webhook: per-client-IP limit (django-ratelimit rate) and the largest body read.
+# Razorpay's payment and order events are a few kilobytes.
+WALLET_WEBHOOK_RATE_LIMIT = env("WALLET_WEBHOOK_RATE_LIMIT", default="120/m")
+WALLET_WEBHOOK_MAX_BYTES = env.int("WALLET_WEBHOOK_MAX_BYTES", default=64 * 1024)
 PLATFORM_FEE_FLAT = Decimal(env("PLATFORM_FEE_FLAT", default="5.00"))
 PLATFORM_FEE_PERCENT = Decimal(env("PLATFORM_FEE_PERCENT", default="0"))
 WALLET_LOW_BALANCE = Decimal(env("WALLET_LOW_BALANCE", default="100.00"))

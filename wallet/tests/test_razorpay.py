@@ -323,3 +323,40 @@ def test_razorpay_hosts_are_allowed_on_the_checkout_page_only(client, provider):
     assert "'unsafe-inline'" not in policy
     elsewhere = client.get(reverse("wallet:home")).headers["Content-Security-Policy"]
     assert "razorpay" not in elsewhere
+
+
+def test_webhook_refuses_oversized_bodies_before_reading_them(client, settings):
+    settings.WALLET_WEBHOOK_MAX_BYTES = 1024
+    body = json.dumps({"event": "payment.captured", "pad": "x" * 2000})
+    response = client.post(
+        reverse("wallet:webhook"),
+        data=body,
+        content_type="application/json",
+        headers={"X-Razorpay-Signature": "whatever"},
+    )
+    assert response.status_code == 413
+    from wallet.models import WebhookEvent
+
+    assert not WebhookEvent.objects.exists()
+
+
+def test_webhook_is_rate_limited_per_client_ip(client, settings):
+    settings.WALLET_WEBHOOK_RATE_LIMIT = "5/m"
+    codes = [
+        client.post(
+            reverse("wallet:webhook"),
+            data="{}",
+            content_type="application/json",
+            headers={"X-Razorpay-Signature": "forged"},
+        ).status_code
+        for _ in range(7)
+    ]
+    assert codes == [400] * 5 + [429] * 2
+    other_ip = client.post(
+        reverse("wallet:webhook"),
+        data="{}",
+        content_type="application/json",
+        headers={"X-Razorpay-Signature": "forged"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert other_ip.status_code == 400
