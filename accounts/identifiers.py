@@ -1,7 +1,8 @@
 """Turn what a person typed into the login box (an email or a mobile number) into one account.
 
-The canonical identifier of an account is its email address in lower case. Axes locks that
-string, so typing the mobile number or the email reaches the same lock.
+The canonical identifier of an account is its primary email address in lower case. Axes locks
+that string, so typing the mobile number, the primary email or any other address of the account
+(allauth's EmailAddress rows) reaches the same lock.
 """
 
 import phonenumbers
@@ -33,7 +34,14 @@ def user_for_identifier(value: str) -> User | None:
     if looks_like_mobile(value):
         mobile = parse_mobile(value)
         return User.objects.filter(mobile=mobile).first() if mobile else None
-    return User.objects.filter(email__iexact=value).first()
+    user = User.objects.filter(email__iexact=value).first()
+    if user is None:
+        # A secondary address of the account (allauth signs in with those too).
+        from allauth.account.models import EmailAddress
+
+        address = EmailAddress.objects.filter(email__iexact=value).select_related("user").first()
+        user = address.user if address is not None else None
+    return user
 
 
 def canonical_identifier(value: str) -> str:

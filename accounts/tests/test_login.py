@@ -131,6 +131,28 @@ def test_five_failures_lock_sixth_correct_refused_30_minutes_later_works(client)
         assert int(client.session["_auth_user_id"]) == user.pk
 
 
+def test_lock_is_per_account_whichever_address_or_number_is_typed(client):
+    user = CustomerFactory(mobile="+919812345671")
+    EmailAddress.objects.create(user=user, email="second@example.in", verified=True)
+    for _ in range(5):
+        login(client, user.email, "wrong-password")
+    # The secondary address and the mobile reach the same lock; none has its own 5 tries.
+    assert login(client, "Second@Example.in").status_code == 429
+    assert login(client, "98123 45671").status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_through_a_secondary_address_lock_the_account(client):
+    user = CustomerFactory()
+    EmailAddress.objects.create(user=user, email="second@example.in", verified=True)
+    for _ in range(3):
+        login(client, "second@example.in", "wrong-password")
+    for _ in range(2):
+        login(client, user.email, "wrong-password")
+    assert login(client, user.email).status_code == 429
+    assert login(client, "second@example.in").status_code == 429
+
+
 def test_lock_is_per_account_not_per_ip(client):
     victim = CustomerFactory()
     other = CustomerFactory()
