@@ -2,10 +2,12 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .ip import client_ip
+from .models import User
 
 PROVIDER_HOME = "/portal/"
 STAFF_HOME = "/adminpanel/"
@@ -45,7 +47,16 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=False)
         data = form.cleaned_data
         user.name = data["name"]
-        user.mobile = data.get("mobile") or None
+        mobile = data.get("mobile") or None
+        owner = User.objects.filter(mobile=mobile).first() if mobile else None
+        if owner is not None:
+            # Sign-up answers the same whether or not the number is taken; the number stays
+            # with its owner, who is told by email (the new account can add another number).
+            mobile = None
+            from .tasks import send_mobile_signup_attempt_email
+
+            transaction.on_commit(lambda: send_mobile_signup_attempt_email.delay(owner.pk))
+        user.mobile = mobile
         user.role = data["role"]
         user.email_verified = False
         if commit:

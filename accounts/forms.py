@@ -56,14 +56,9 @@ class SignupForm(AllauthSignupForm):
             raise ValidationError(_("Enter your name."), code="required")
         return name
 
-    def clean_mobile(self):
-        mobile = self.cleaned_data.get("mobile")
-        if mobile and User.objects.filter(mobile=mobile).exists():
-            raise ValidationError(
-                _("This mobile number is already registered. Sign in, or use another number."),
-                code="unique",
-            )
-        return mobile
+    # A mobile number that is already registered is not an error here: the page would tell
+    # anyone whether a number has an account. accounts.adapters leaves it off the new account
+    # and emails the number's owner instead.
 
 
 class LoginForm(AllauthLoginForm):

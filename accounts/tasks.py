@@ -48,3 +48,22 @@ def send_enrolment_link_email(user_id: int, token: str) -> None:
         subject = render_to_string("accounts/email/enrolment_link_subject.txt", context)
         body = render_to_string("accounts/email/enrolment_link_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+@shared_task
+def send_mobile_signup_attempt_email(user_id: int) -> None:
+    """Tell a number's owner that someone signed up giving it (the new account did not get it)."""
+    from .models import User
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "user": user,
+            "site_name": settings.PLATFORM_NAME,
+            "security_url": settings.SITE_URL.rstrip("/") + reverse("accounts:security"),
+        }
+        subject = render_to_string("accounts/email/mobile_signup_attempt_subject.txt", context)
+        body = render_to_string("accounts/email/mobile_signup_attempt_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

@@ -101,11 +101,30 @@ def test_signup_bad_input_gives_form_errors_and_creates_nothing(client, override
     assert not User.objects.exists()
 
 
-def test_signup_mobile_must_be_unique(client):
-    CustomerFactory(mobile="+919812345678")
-    response = client.post(reverse("account_signup"), signup_data(mobile="9812345678"))
-    assert "already registered" in str(response.context["form"].errors["mobile"])
-    assert User.objects.count() == 1
+def test_signup_answers_the_same_for_a_taken_and_a_free_mobile(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from django.test import Client
+
+    owner = CustomerFactory(mobile="+919812345678")
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = client.post(
+            reverse("account_signup"), signup_data(email="a@example.in", mobile="9812345678")
+        )
+    free = Client().post(
+        reverse("account_signup"), signup_data(email="b@example.in", mobile="9812345679")
+    )
+    assert taken.status_code == free.status_code == 302
+    assert taken["Location"] == free["Location"]
+    assert taken.content == free.content
+    # The number stays with its owner, who is told; the new account has none.
+    owner.refresh_from_db()
+    assert str(owner.mobile) == "+919812345678"
+    assert User.objects.get(email="a@example.in").mobile in (None, "")
+    assert str(User.objects.get(email="b@example.in").mobile) == "+919812345679"
+    to_owner = [m for m in mail.outbox if m.to == [owner.email]]
+    assert len(to_owner) == 1 and "mobile number" in to_owner[0].subject
 
 
 @pytest.mark.parametrize("email", ["", "nope", "a" * 300 + "@example.in"])
