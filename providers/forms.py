@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from .models import Provider, Service, WorkingHours
+from .photos import PhotoError, photo_reencode
 from .selectors import active_categories
 from .services import PROFILE_FIELDS, check_intervals
 
@@ -103,7 +104,12 @@ class ProviderProfileForm(forms.ModelForm):
             )
         if (photo.image.format or "").upper() not in PHOTO_FORMATS:
             raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="bad_format")
-        return photo
+        try:
+            return photo_reencode(photo)
+        except PhotoError:
+            raise ValidationError(
+                _("Upload a JPEG, PNG or WebP image."), code="bad_format"
+            ) from None
 
     def clean_gstin(self) -> str:
         gstin = self.cleaned_data.get("gstin", "").strip().upper().replace(" ", "")
