@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import BoundedDateField
+
 from .models import FraudFlag
 from .reports import DateRange
 
@@ -16,10 +18,10 @@ DEFAULT_DAYS = 30
 class DateRangeForm(forms.Form):
     """The period of a report: inclusive dates, the last 30 days unless chosen."""
 
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -127,10 +129,10 @@ class AuditFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("Any change")), *LogEntry.Action.choices],
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.fields import BoundedDateField
 from providers.models import Provider, Service
 
 from .models import Appointment
@@ -29,7 +30,7 @@ class SearchForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    date = forms.DateField(
+    date = BoundedDateField(
         label=_("Date"),
         input_formats=DATE_FORMATS,
         error_messages={"invalid": _("Enter a date like 2026-01-31.")},
@@ -87,7 +88,7 @@ class WalkInForm(forms.Form):
 
 
 class ProviderBookingsFilterForm(forms.Form):
-    date = forms.DateField(label=_("Day"), required=False, input_formats=DATE_FORMATS)
+    date = BoundedDateField(label=_("Day"), required=False, input_formats=DATE_FORMATS)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from accounts.fields import BoundedDateField
+
 from .models import Provider, Service, WorkingHours
 from .photos import PhotoError, photo_reencode
 from .selectors import active_categories
@@ -287,8 +289,8 @@ class WeekForms:
 class TimeOffForm(forms.Form):
     CLOSED, SPECIAL = "closed", "special"
 
-    start_date = forms.DateField(label=_("From"), widget=DateInput())
-    end_date = forms.DateField(
+    start_date = BoundedDateField(label=_("From"), widget=DateInput())
+    end_date = BoundedDateField(
         label=_("To"),
         required=False,
         widget=DateInput(),

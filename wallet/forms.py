@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import BoundedDateField
+
 from .models import WalletTransaction
 
 TOPUP_MIN = Decimal("100.00")
@@ -40,10 +42,10 @@ class HistoryFilterForm(forms.Form):
         required=False,
         choices=[("", _("Anything")), *WalletTransaction.Kind.choices],
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
