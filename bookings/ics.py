@@ -1,41 +1,19 @@
-"""An iCalendar (RFC 5545) event for one appointment, for email attachments and downloads."""
+"""An iCalendar (RFC 5545) event for one appointment, for email attachments and downloads.
+
+Built with the ``icalendar`` package, which escapes text values (backslash, semicolon, comma,
+CR, LF and lone CR) and folds long lines: shop names and addresses are typed by providers, and
+an unescaped line break in one would add properties to the customer's calendar entry.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.conf import settings
 from django.utils import timezone
+from icalendar import Calendar, Event
 
 from .models import Appointment
-
-
-def _escape(text: str) -> str:
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets are folded with CRLF + space, as the RFC asks."""
-    out, current = [], ""
-    for char in line:
-        if len((current + char).encode()) > 75:
-            out.append(current)
-            current = " " + char
-        else:
-            current += char
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def _utc(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def appointment_ics(appointment: Appointment, *, detail_url: str = "") -> str:
@@ -48,27 +26,26 @@ def appointment_ics(appointment: Appointment, *, detail_url: str = "") -> str:
     )
     if detail_url:
         description += f"\n{detail_url}"
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:-//{settings.PLATFORM_NAME}//Bookings//EN",
-        "CALSCALE:GREGORIAN",
-        f"METHOD:{'CANCEL' if cancelled else 'PUBLISH'}",
-        "BEGIN:VEVENT",
-        f"UID:appointment-{appointment.pk}@{host}",
-        f"SEQUENCE:{appointment.reschedule_count + (1 if cancelled else 0)}",
-        f"DTSTAMP:{_utc(timezone.now())}",
-        f"DTSTART:{_utc(appointment.starts_at)}",
-        f"DTEND:{_utc(appointment.ends_at)}",
-        "SUMMARY:"
-        + _escape(
-            f"{appointment.service.service_name} at {provider.shop_name} (token "
-            f"{appointment.token_number})"
-        ),
-        "LOCATION:" + _escape(f"{provider.address}, {provider.area}, {provider.city}"),
-        "DESCRIPTION:" + _escape(description),
-        f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{settings.PLATFORM_NAME}//Bookings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+
+    event = Event()
+    event.add("uid", f"appointment-{appointment.pk}@{host}")
+    event.add("sequence", appointment.reschedule_count + (1 if cancelled else 0))
+    event.add("dtstamp", timezone.now().astimezone(UTC))
+    event.add("dtstart", appointment.starts_at.astimezone(UTC))
+    event.add("dtend", appointment.ends_at.astimezone(UTC))
+    event.add(
+        "summary",
+        f"{appointment.service.service_name} at {provider.shop_name} "
+        f"(token {appointment.token_number})",
+    )
+    event.add("location", f"{provider.address}, {provider.area}, {provider.city}")
+    event.add("description", description)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")

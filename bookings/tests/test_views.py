@@ -366,6 +366,27 @@ def test_ics_download(client, appointment):
     assert "BEGIN:VEVENT" in body and "DTSTART:20261207T043000Z" in body
 
 
+def test_ics_escapes_what_providers_type(client, appointment):
+    """A lone CR, LF, comma or semicolon in a shop's name or address cannot start a new
+    property in the customer's calendar."""
+    from icalendar import Calendar
+
+    provider = appointment.provider
+    provider.shop_name = "Evil; Shop, Inc"
+    provider.address = "12 Road\rATTENDEE:mailto:x@evil.in\nORGANIZER:mailto:y@evil.in"
+    provider.save()
+    client.force_login(appointment.customer)
+    body = client.get(reverse("bookings:ics", args=[appointment.pk])).content.decode()
+    lines = body.split("\r\n")
+    assert not any(line.startswith(("ATTENDEE", "ORGANIZER")) for line in lines)
+    assert "\r" not in body.replace("\r\n", "")
+    assert "\n" not in body.replace("\r\n", "")
+    assert r"Evil\; Shop\, Inc" in body.replace("\r\n ", "")
+    event = Calendar.from_ical(body).walk("VEVENT")[0]
+    assert "ATTENDEE" not in event and "ORGANIZER" not in event
+    assert str(event["LOCATION"]).startswith("12 Road\nATTENDEE:mailto:x@evil.in")
+
+
 def test_customer_cancels_with_optional_reason(client, appointment):
     client.force_login(appointment.customer)
     url = reverse("bookings:cancel", args=[appointment.pk])
