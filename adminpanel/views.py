@@ -86,6 +86,11 @@ class DashboardView(StaffRequiredMixin, TemplateView):
             report=report,
             chart_data=_chart_data(report),
             pending=list(reports.pending_providers()[:20]),
+            renames=(
+                list(Provider.objects.exclude(pending_shop_name="").order_by("updated_at")[:20])
+                if self.request.user.has_perm(roles.REVIEW_PROVIDER)
+                else []
+            ),
             reject_form=RejectProviderForm(),
             open_flags=FraudFlag.objects.filter(status=FraudFlag.Status.OPEN).count(),
             query=_range_query(rng),
@@ -198,6 +203,40 @@ class ProviderRejectView(StaffRequiredMixin, View):
                 % {"shop": provider.shop_name},
             )
         return redirect(reverse("adminpanel:dashboard"))
+
+
+class ProviderNameApproveView(StaffRequiredMixin, View):
+    """A listed shop's new name becomes its public name."""
+
+    http_method_names = ["post"]
+    permission_required = roles.REVIEW_PROVIDER
+
+    def post(self, request, pk: int):
+        provider = get_object_or_404(Provider, pk=pk)
+        try:
+            provider_services.provider_name_approve(provider=provider, actor=request.user)
+        except provider_services.ProviderError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("The shop is now called %(shop)s.") % {"shop": provider.shop_name}
+            )
+        return redirect(reverse("adminpanel:dashboard") + "#renames")
+
+
+class ProviderNameRejectView(StaffRequiredMixin, View):
+    """A listed shop keeps its approved name."""
+
+    http_method_names = ["post"]
+    permission_required = roles.REVIEW_PROVIDER
+
+    def post(self, request, pk: int):
+        provider = get_object_or_404(Provider, pk=pk)
+        provider_services.provider_name_reject(provider=provider, actor=request.user)
+        messages.success(
+            request, _("%(shop)s keeps its current name.") % {"shop": provider.shop_name}
+        )
+        return redirect(reverse("adminpanel:dashboard") + "#renames")
 
 
 # --- Fraud review --------------------------------------------------------------------------

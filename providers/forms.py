@@ -17,7 +17,7 @@ from accounts.fields import BoundedDateField
 from .models import Provider, Service, WorkingHours
 from .photos import PhotoError, photo_reencode
 from .selectors import active_categories
-from .services import PROFILE_FIELDS, check_intervals
+from .services import PROFILE_FIELDS, check_intervals, shop_name_normalise
 
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -85,7 +85,7 @@ class ProviderProfileForm(forms.ModelForm):
         self.fields["shop_name"].widget.attrs["autofocus"] = True
 
     def clean_shop_name(self) -> str:
-        name = " ".join(self.cleaned_data["shop_name"].split())
+        name = shop_name_normalise(self.cleaned_data["shop_name"])
         if len(name) < 3:
             raise ValidationError(_("Enter your shop's full name."), code="too_short")
         return name

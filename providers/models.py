@@ -50,6 +50,10 @@ class Provider(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="provider"
     )
     shop_name = models.CharField(_("shop name"), max_length=120)
+    # A new name an approved shop asked for; the public pages keep ``shop_name`` until staff
+    # approve it (providers.services.provider_name_approve), so a listed shop cannot rename
+    # itself after another one unseen.
+    pending_shop_name = models.CharField(_("new name awaiting review"), max_length=120, blank=True)
     slug = models.SlugField(_("public address"), max_length=140, unique=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="providers", db_column="category"

@@ -6,6 +6,7 @@ Views and the admin call these; each write is one transaction and emails leave a
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, time
 
@@ -108,7 +109,7 @@ def provider_onboard(
         raise ProviderError(_("Choose one of the listed categories."))
     provider = Provider(
         user=user,
-        shop_name=shop_name.strip(),
+        shop_name=shop_name_normalise(shop_name),
         category=category,
         description=description,
         address=address,
@@ -142,10 +143,28 @@ def provider_onboard(
     return provider
 
 
+# Invisible characters (zero-width spaces and joiners, bidi controls, soft hyphen: Unicode
+# category Cf) and control characters never belong in a shop name.
+_STRIPPED_CATEGORIES = {"Cf", "Cc"}
+
+
+def shop_name_normalise(name: str) -> str:
+    """NFKC form (full-width and compatibility letters become plain ones), invisible and
+    control characters removed, runs of spaces collapsed: two names that look the same
+    compare equal, and a lookalike cannot hide zero-width or bidi characters."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _STRIPPED_CATEGORIES)
+    return " ".join(text.split())
+
+
 def _notify_staff_new_provider(provider_id: int) -> None:
     from .tasks import send_new_provider_to_staff
 
     send_new_provider_to_staff.delay(provider_id)
+
+
+# Shops that have been public: renaming one needs staff review.
+LISTED_STATUSES = {Provider.Status.APPROVED, Provider.Status.SUSPENDED}
 
 
 PROFILE_FIELDS = (
@@ -168,14 +187,26 @@ def provider_update_profile(*, provider: Provider, data: Mapping[str, object]) -
 
     The public slug never changes with the name, so links customers saved keep working.
     """
-    for field, value in data.items():
+    data = dict(data)
+    for field in data:
         if field not in PROFILE_FIELDS:
             raise ValueError(f"{field} is not a profile field")
+    update_fields = ["updated_at"]
+    if "shop_name" in data:
+        name = shop_name_normalise(str(data.pop("shop_name")))
+        if provider.status in LISTED_STATUSES:
+            # A listed shop keeps its approved name in public until staff approve the new one.
+            provider.pending_shop_name = "" if name == provider.shop_name else name
+            update_fields.append("pending_shop_name")
+        else:
+            provider.shop_name = name
+            update_fields.append("shop_name")
+    for field, value in data.items():
         setattr(provider, field, value)
     if provider.gstin:
         provider.gstin = provider.gstin.upper()
     provider.full_clean(exclude=["user"])
-    update_fields = [*data.keys(), "updated_at"]
+    update_fields += data.keys()
     if provider.status == Provider.Status.REJECTED:
         provider.status = Provider.Status.PENDING
         provider.status_changed_at = timezone.now()
@@ -299,6 +330,30 @@ def provider_approve(*, provider: Provider, actor: User) -> Provider:
             Provider.Status.SUSPENDED,
         },
     )
+
+
+@transaction.atomic
+def provider_name_approve(*, provider: Provider, actor: User) -> Provider:
+    """Make a listed shop's requested new name its public name."""
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    if not locked.pending_shop_name:
+        raise ProviderError(_("%(shop)s has no new name to review.") % {"shop": locked.shop_name})
+    locked.shop_name, locked.pending_shop_name = locked.pending_shop_name, ""
+    locked.save(update_fields=["shop_name", "pending_shop_name", "updated_at"])
+    logger.info("provider %s: new name approved by user %s", locked.pk, actor.pk)
+    provider.shop_name, provider.pending_shop_name = locked.shop_name, ""
+    return provider
+
+
+@transaction.atomic
+def provider_name_reject(*, provider: Provider, actor: User) -> Provider:
+    """Turn down a listed shop's requested new name; it keeps its approved one."""
+    locked = Provider.objects.select_for_update().get(pk=provider.pk)
+    locked.pending_shop_name = ""
+    locked.save(update_fields=["pending_shop_name", "updated_at"])
+    logger.info("provider %s: new name rejected by user %s", locked.pk, actor.pk)
+    provider.pending_shop_name = ""
+    return provider
 
 
 @transaction.atomic

@@ -104,6 +104,11 @@ class ProfileView(ProviderRequiredMixin, FormView):
             return self.form_invalid(form)
         if was_rejected:
             messages.success(self.request, _("Profile saved and sent back to our team for review."))
+        elif "shop_name" in data and self.provider.pending_shop_name:
+            messages.success(
+                self.request,
+                _("Profile saved. Your new name shows once our team has reviewed it."),
+            )
         else:
             messages.success(self.request, _("Profile saved."))
         return redirect("providers:profile")

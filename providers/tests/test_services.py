@@ -126,8 +126,17 @@ def test_rejected_shop_that_edits_its_profile_goes_back_to_review(category, staf
     assert str(provider.phone) == "+919845012345"
 
 
-def test_renaming_keeps_the_public_slug(provider):
+def test_renaming_keeps_the_public_slug(provider, staff):
+    from providers.services import provider_name_approve
+
     provider_update_profile(provider=provider, data={"shop_name": "Priya Beauty Lounge"})
+    provider.refresh_from_db()
+    # Listed shop: the new name waits for review.
+    assert (provider.shop_name, provider.pending_shop_name) == (
+        "Priya's Studio",
+        "Priya Beauty Lounge",
+    )
+    provider_name_approve(provider=provider, actor=staff)
     provider.refresh_from_db()
     assert (provider.shop_name, provider.slug) == ("Priya Beauty Lounge", "priyas-studio")
 
