@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -277,6 +278,48 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Permissions-Policy (django-permissions-policy): every browser feature the site does not use is
+# denied to it and to any frame. Payments (Payment Request API) only for us and Razorpay
+# Checkout's frame, which may also read an SMS OTP on phones.
+_RAZORPAY_ORIGINS = ["https://api.razorpay.com", "https://checkout.razorpay.com"]
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "clipboard-read",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "gamepad",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "identity-credentials-get",
+        "idle-detection",
+        "interest-cohort",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "picture-in-picture",
+        "publickey-credentials-create",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "storage-access",
+        "usb",
+        "web-share",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+PERMISSIONS_POLICY["payment"] = ["self", *_RAZORPAY_ORIGINS]
+PERMISSIONS_POLICY["otp-credentials"] = ["self", *_RAZORPAY_ORIGINS]
 # Razorpay Checkout's hosts are allowed only on the page that opens it (wallet.views.CheckoutView,
 # wallet.views.RAZORPAY_CHECKOUT_CSP), not site-wide.
 CONTENT_SECURITY_POLICY = {
