@@ -33,6 +33,7 @@ def send_new_device_email(device_id: int) -> None:
 def send_enrolment_link_email(user_id: int, token: str) -> None:
     """The one-time link a staff member opens to set up two-factor authentication."""
     from .models import User
+    from .services import ENROLMENT_LINK_MAX_AGE
 
     user = User.objects.filter(pk=user_id).first()
     if user is None:
@@ -43,7 +44,7 @@ def send_enrolment_link_email(user_id: int, token: str) -> None:
             "site_name": settings.PLATFORM_NAME,
             "link": settings.SITE_URL.rstrip("/")
             + reverse("accounts:two_factor_enrol", args=[token]),
-            "minutes": 30,
+            "minutes": int(ENROLMENT_LINK_MAX_AGE.total_seconds() // 60),
         }
         subject = render_to_string("accounts/email/enrolment_link_subject.txt", context)
         body = render_to_string("accounts/email/enrolment_link_body.txt", context)

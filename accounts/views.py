@@ -338,7 +338,7 @@ class TwoFactorLinkRequestView(LoginRequiredMixin, View):
             services.enrolment_link_create(user=request.user)
             messages.success(
                 request,
-                _("We emailed you a set-up link. Open it in this browser within 30 minutes."),
+                _("We emailed you a set-up link. Open it in this browser within 10 minutes."),
             )
         return redirect("accounts:two_factor")
 

@@ -13,3 +13,11 @@ def test_permissions_policy_denies_unused_features(client, path):
     assert (
         features["payment"] == '(self "https://api.razorpay.com" "https://checkout.razorpay.com")'
     )
+
+
+@pytest.mark.django_db
+def test_csp_allows_no_base_element_and_no_plugins(client):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "base-uri 'none'" in policy
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
