@@ -67,6 +67,7 @@ class ProviderAdmin(admin.ModelAdmin):
     # Decisions go through the actions, so who/when and the email are never skipped; the
     # balance changes only through the wallet ledger.
     readonly_fields = [
+        "pending_shop_name",  # decided on the staff dashboard (approve / keep the name)
         "status",
         "rejection_reason",
         "status_changed_at",
@@ -76,7 +77,20 @@ class ProviderAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["user", "shop_name", "slug", "category", "description", "photo"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "user",
+                    "shop_name",
+                    "pending_shop_name",
+                    "slug",
+                    "category",
+                    "description",
+                    "photo",
+                ]
+            },
+        ),
         (_("Location and contact"), {"fields": ["address", "area", "city", "pincode", "phone"]}),
         (_("Tax"), {"fields": ["gstin"]}),
         (
