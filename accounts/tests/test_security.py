@@ -311,9 +311,24 @@ def test_new_backup_codes_replace_old_ones_and_need_a_code(client):
 # --- Email change is re-verified ------------------------------------------------------------------
 
 
+def test_changing_the_email_asks_for_the_password_again(client):
+    from allauth.account.models import EmailAddress
+
+    user = CustomerFactory(email="old@example.in")
+    client.force_login(user)  # a session that did not just type the password
+    response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.in"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="new@example.in").exists()
+    assert mail.outbox == []
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()
+
+
 def test_change_email_is_verified_before_it_counts(client):
     user = CustomerFactory(email="old@example.in")
     client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.in"})
     assert response.status_code == 302
     user.refresh_from_db()

@@ -201,6 +201,10 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[BookMyToken] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
 ACCOUNT_CHANGE_EMAIL = True
+# Adding, removing or making primary an email address (used for sign-in and recovery) asks for
+# the password again unless it was confirmed in the last ACCOUNT_REAUTHENTICATION_TIMEOUT
+# seconds (allauth's default, 5 minutes).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 # allauth's own per-IP login/signup limits and its failed-login limit are off: axes enforces
