@@ -8,7 +8,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from providers import public_cache
+from providers import caching
 from providers.models import Category
 
 
@@ -21,10 +21,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Cached until the catalogue changes (a category saved or deleted retires it).
-        context["categories"] = public_cache.fragment(
-            "home-categories", build=_active_categories, timeless=True
-        )
+        # Called by the template only when its {% cache %} fragment misses.
+        context["categories"] = _active_categories
+        context["categories_ttl"] = caching.HOME_CATEGORIES_TTL
         return context
 
 

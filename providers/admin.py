@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import caching
 from .forms import ReasonForm
 from .models import Category, Provider, Service, TimeOff, WorkingHours
 from .services import ProviderError, provider_approve, provider_reject, provider_suspend
@@ -17,6 +18,19 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # The home page and the search form show categories from the cache (providers.caching).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        caching.categories_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        caching.categories_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        caching.categories_changed()
 
     def get_queryset(self, request):
         return (
