@@ -162,6 +162,26 @@ def test_the_shop_page_is_cached_and_its_next_free_slot_is_not(client, service):
     assert len(warm) < len(cold)
 
 
+@pytest.mark.parametrize(
+    ("name", "args", "params", "budget"),
+    [
+        ("home", False, {}, 0),
+        ("bookings:search", False, {}, 0),
+        ("bookings:provider", "slug", {}, 5),  # the shop, and its next free slot
+        ("bookings:book", "service", {"date": "2026-12-07"}, 7),  # not cached
+        ("bookings:slots", "service", {"date": "2026-12-07"}, 4),  # not cached
+    ],
+)
+def test_query_budgets_of_public_pages_on_a_warm_cache(
+    client, service, django_assert_max_num_queries, name, args, params, budget
+):
+    slug = service.provider.slug
+    url = reverse(name, args={"slug": [slug], "service": [slug, service.pk]}.get(args, []))
+    assert client.get(url, params).status_code == 200
+    with django_assert_max_num_queries(budget):
+        assert client.get(url, params).status_code == 200
+
+
 # --- search -----------------------------------------------------------------------------------
 
 

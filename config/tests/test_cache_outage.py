@@ -6,8 +6,10 @@ still holds. With a cache whose every call raises, bookings still commit. No cac
 inside a database transaction.
 """
 
+import json
 import logging
 import socket
+import time as time_module
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
@@ -169,6 +171,21 @@ def test_logged_in_pages_and_a_booking_work_with_redis_down(client, service):
     assert client.get(reverse("providers:profile")).status_code == 200
 
 
+@pytest.mark.usefixtures("frozen")
+def test_a_hanging_redis_costs_a_page_about_a_second_not_a_worker(client, service, settings):
+    """A Redis that accepts connections and never answers: each call gives up after the
+    socket timeout, and the pages answer from the database."""
+    with socket.socket() as hanging:
+        hanging.bind(("127.0.0.1", 0))
+        hanging.listen(64)
+        port = hanging.getsockname()[1]
+        settings.CACHES = {"default": redis_cache(f"redis://127.0.0.1:{port}/0")}
+        for url, params in public_urls(service)[:6]:
+            started = time_module.monotonic()
+            assert client.get(url, params).status_code == 200, url
+            assert time_module.monotonic() - started < 3, url
+
+
 # --- every cache call raises ----------------------------------------------------------------
 
 
@@ -233,3 +250,31 @@ def test_the_checking_backend_does_fail_inside_a_transaction(settings):
     settings.CACHES = CHECKING
     with pytest.raises(CacheCalledInTransaction), transaction.atomic():
         cache.set("k", 1, 5)
+
+
+def test_production_settings_treat_the_cache_as_optional():
+    from config.tests.test_production import PRODUCTION_ENV, run_python
+
+    result = run_python(
+        """
+        import json
+        import django
+        from django.conf import settings
+        django.setup()
+        print(json.dumps({
+            "options": settings.CACHES["default"]["OPTIONS"],
+            "session": settings.SESSION_ENGINE,
+            "fail_open": settings.RATELIMIT_FAIL_OPEN,
+            "log": settings.DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS,
+        }))
+        """,
+        PRODUCTION_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values["options"]["IGNORE_EXCEPTIONS"] is True
+    assert values["options"]["SOCKET_TIMEOUT"] <= 0.5
+    assert values["options"]["SOCKET_CONNECT_TIMEOUT"] <= 0.5
+    assert values["session"] == "django.contrib.sessions.backends.db"
+    assert values["fail_open"] is True
+    assert values["log"] is True
