@@ -21,7 +21,7 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
 
     def __init__(self, *args, categories: list[tuple[str, str]], cities: list[str], **kwargs):
-        """``categories`` are (slug, name) pairs; both lists come from the public cache."""
+        """``categories`` are (slug, name) pairs (cached with the cities: providers.caching)."""
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories")), *categories]
         self.fields["city"].choices = [("", _("All cities"))] + [(c, c) for c in cities]
