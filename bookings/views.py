@@ -206,9 +206,10 @@ def _opening_hours(provider: Provider) -> list[dict]:
 
 @require_GET
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A shop's public page. Its profile, services, hours and time off are a ``{% cache %}``
-    fragment that ``providers.services`` deletes after a change commits; the next free slot
-    beside it is worked out on each request, so a booking shows at once."""
+    """A shop's public page. Its services, hours, time off and booking rules are a
+    ``{% cache %}`` fragment that ``providers.services`` deletes after a change commits; the
+    shop itself and its next free slot are read on each request, so a booking, a suspension or
+    a blocked owner shows at once (and an unknown slug is a 404 before anything is cached)."""
     provider = get_object_or_404(selectors.public_providers().select_related("category"), slug=slug)
     today = timezone.localdate()
     return render(
