@@ -218,17 +218,18 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 # allauth's own per-IP login/signup limits and its failed-login limit are off: axes enforces
 # "5 failures lock the account for 30 minutes" and django-ratelimit the per-IP limits
-# (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. Its per-email
-# limit on reset emails stays. Its cooldown between verification emails to one address is off:
-# allauth's limits fail closed when the cache is down, which would silently drop the
-# verification email of every sign-up during a Redis outage; resends are triggered by sign-in
-# attempts, which the per-IP login limit bounds.
+# (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. allauth's
+# limits fail closed when the cache is down (each waits a second for a cache lock, then
+# refuses), so the per-email limit on reset emails is django-ratelimit's too
+# ("password_reset_email", failing open), and the cooldown between verification emails to one
+# address is off: it would silently drop the verification email of every sign-up during a
+# Redis outage; resends are triggered by sign-in attempts, which the per-IP login limit bounds.
 ACCOUNT_RATE_LIMITS = {
     "login": None,
     "login_failed": None,
     "signup": None,
     "confirm_email": None,
-    "reset_password": "5/m/key",
+    "reset_password": None,
 }
 # Per client IP (accounts.ip.client_ip), POSTs only. Carrier NAT puts many people behind one
 # IP, so these are well above what one person needs.
@@ -236,6 +237,8 @@ ACCOUNTS_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/5m"),
     "signup": env("RATE_LIMIT_SIGNUP", default="10/h"),
     "password_reset": env("RATE_LIMIT_PASSWORD_RESET", default="10/h"),
+    # Per email address asked for (the others are per client IP).
+    "password_reset_email": env("RATE_LIMIT_PASSWORD_RESET_EMAIL", default="5/m"),
     "otp": env("RATE_LIMIT_OTP", default="10/5m"),
 }
 OTP_TOTP_ISSUER = "BookMyToken"

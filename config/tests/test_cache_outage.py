@@ -139,6 +139,14 @@ def test_sign_in_and_sign_up_work_with_redis_down(client):
 
 
 @pytest.mark.usefixtures("redis_down", "frozen")
+def test_password_reset_works_with_redis_down(client):
+    customer = CustomerFactory()
+    response = client.post(reverse("account_reset_password"), {"email": customer.email})
+    assert response.status_code == 302
+    assert any(customer.email in m.to for m in mail.outbox)
+
+
+@pytest.mark.usefixtures("redis_down", "frozen")
 def test_account_lockout_still_holds_with_redis_down(client):
     """The per-IP rate limit fails open, but five failures still lock the account (axes keeps
     its counts in the database)."""
