@@ -247,8 +247,8 @@ def appointment_book(
 
     ``idempotency_key`` is the booking form's one-time key: the same form sent again (double
     tap, back button, retry) answers with the booking it already made, untouched. Repeats are
-    found under the provider lock; the unique (customer, key) constraint is the backstop, and
-    its collision is answered the same way once the failed attempt has rolled back.
+    found under the provider lock; the unique (customer, key) constraint is the backstop: its
+    collision is answered the same way once the failed attempt has rolled back.
     """
     try:
         return _book(
@@ -262,17 +262,17 @@ def appointment_book(
             customer_note=customer_note,
             idempotency_key=idempotency_key or None,
         )
-    except IntegrityError as exc:
-        made = None
-        if idempotency_key:
-            made = _booked_with(
-                idempotency_key,
-                customer=customer,
-                provider_id=service.provider_id,
-                created_by=created_by,
-            )
+    except SlotUnavailable:
+        if not idempotency_key:
+            raise
+        made = _booked_with(
+            idempotency_key,
+            customer=customer,
+            provider_id=service.provider_id,
+            created_by=created_by,
+        )
         if made is None:
-            raise SlotUnavailable() from exc
+            raise
         return made
 
 
@@ -332,9 +332,12 @@ def _book(
         created_by=created_by or customer,
         idempotency_key=idempotency_key,
     )
-    # No savepoint of its own: an IntegrityError (token or key backstop) leaves this function,
-    # whose atomic block rolls the booking back; appointment_book answers it.
-    appointment.save()
+    try:
+        # No savepoint of its own: the error leaves this function, whose atomic block rolls
+        # the booking back (to the caller's savepoint when it is nested).
+        appointment.save()
+    except IntegrityError as exc:
+        raise SlotUnavailable() from exc
     if provider.auto_confirm or customer is None:
         try:
             with transaction.atomic():
