@@ -3,7 +3,7 @@
 import sys
 
 from django.core.cache import cache
-from django.db import InterfaceError, OperationalError, connection
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -102,13 +102,13 @@ _UNREACHABLE_SQLITE_MESSAGES = ("database is locked", "unable to open database f
 
 def database_unreachable(exc: BaseException | None) -> bool:
     """Whether ``exc`` says the database is down, unreachable or too busy to answer."""
-    if not isinstance(exc, OperationalError | InterfaceError):
+    if not isinstance(exc, OperationalError):
         return False
     cause = exc.__cause__ or exc
     code = cause.args[0] if cause.args else None
     if isinstance(code, int):
         return code in _UNREACHABLE_MYSQL_CODES
-    return isinstance(exc, InterfaceError) or str(cause) in _UNREACHABLE_SQLITE_MESSAGES
+    return str(cause) in _UNREACHABLE_SQLITE_MESSAGES
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
