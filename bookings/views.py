@@ -29,6 +29,7 @@ from providers.selectors import provider_for_user
 
 from . import selectors, services
 from .forms import (
+    ActionForm,
     BookForm,
     CancelForm,
     DayForm,
@@ -348,6 +349,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
                 booking_date=form.cleaned_data["date"],
                 slot_time=form.cleaned_data["time"],
                 customer_note=form.cleaned_data["note"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except services.BookingError as exc:
             messages.error(request, exc.message)
@@ -455,7 +457,10 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_cancel(
-                appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"]
+                appointment=appointment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except services.BookingError as exc:
             messages.error(request, exc.message)
@@ -501,6 +506,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 booking_date=form.cleaned_data["date"],
                 slot_time=form.cleaned_data["time"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except services.BookingError as exc:
             messages.error(request, exc.message)
@@ -598,8 +604,18 @@ def provider_action(request: HttpRequest, pk: int, action: str, provider: Provid
         raise Http404
     appointment = get_object_or_404(Appointment, pk=pk, provider=provider)
     function, done = ACTIONS[action]
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_safe_next(request, reverse("bookings:provider_bookings")))
     try:
-        function(appointment=appointment, actor=request.user)
+        function(
+            appointment=appointment,
+            actor=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
     except services.BookingError as exc:
         _error_message(request, exc)
     else:
@@ -632,6 +648,7 @@ def walk_in(request: HttpRequest, provider: Provider) -> HttpResponse:
                 mobile=str(data["mobile"] or ""),
                 slot_time=data["time"],
                 actor=request.user,
+                idempotency_key=data["idempotency_key"],
             )
         except services.BookingError as exc:
             form.add_error(None, exc.message)

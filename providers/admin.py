@@ -5,6 +5,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import ChangedFieldsOnlyAdminMixin
+
 from . import caching
 from .forms import ReasonForm
 from .models import Category, Provider, Service, TimeOff, WorkingHours
@@ -59,7 +61,7 @@ class WorkingHoursInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ChangedFieldsOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "shop_name",
         "category",
@@ -79,7 +81,8 @@ class ProviderAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected", "suspend_selected"]
     inlines = [ServiceInline, WorkingHoursInline]
     # Decisions go through the actions, so who/when and the email are never skipped; the
-    # balance changes only through the wallet ledger.
+    # balance changes only through the wallet ledger, and a save writes only the columns the
+    # form changed (ChangedFieldsOnlyAdminMixin), so it never puts back a balance it loaded.
     readonly_fields = [
         "status",
         "rejection_reason",

@@ -178,8 +178,15 @@ class TopUpView(ProviderRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             payment = services.topup_start(
-                provider=self.provider, amount=form.cleaned_data["amount"]
+                provider=self.provider,
+                amount=form.cleaned_data["amount"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
+        except services.TopUpFormUsed as exc:
+            # A form sent again with a new amount: a fresh form (and key) for the new order.
+            messages.error(self.request, exc.message)
+            fresh = self.get_form_class()(initial={"amount": form.cleaned_data["amount"]})
+            return self.render_to_response(self.get_context_data(form=fresh))
         except GatewayError as exc:
             logger.error(
                 "wallet: could not create an order for provider %s: %s", self.provider.pk, exc

@@ -116,6 +116,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # allauth's EmailAddress has conditional unique constraints MySQL cannot hold; the
     # non-conditional unique email on users is our guarantee instead.
     SILENCED_SYSTEM_CHECKS.append("models.W036")
+# Seconds to wait for the database before the request fails with the 503 page: MySQL's
+# connect timeout (a dead or black-holed host fails fast instead of hanging every worker until
+# gunicorn's timeout), SQLite's wait for another writer's lock.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_CONNECT_TIMEOUT
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
