@@ -7,10 +7,15 @@ class BookingsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
+        from post_office.signals import email_queued
 
         from providers import public_cache
 
         from .models import Appointment
+        from .tasks import deliver_after_commit
+
+        # Without a broker, mail queued by any app is delivered right after its commit.
+        email_queued.connect(deliver_after_commit, dispatch_uid="bookings-deliver-mail")
 
         # Free slots and day calendars are cached (providers.public_cache): a booking change
         # retires its provider's.
