@@ -33,6 +33,9 @@ def deliver_mail(lockfile: str | None = None) -> int:
     try:
         queued = notifications.queue_pending()
         send_queued_mail_until_done(lockfile or settings.MAIL_LOCKFILE)
+    except FileExistsError:
+        # Two runs raced for post-office's lock file in the same instant; the other one has it.
+        logger.info("Another mail delivery run holds the lock")
     finally:
         _delivering.active = False
     return queued

@@ -192,8 +192,8 @@ POST_OFFICE = {
     "MESSAGE_ID_FQDN": SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost",
 }
 EMAIL_BACKEND = "post_office.EmailBackend"
-# post-office's lock file: one delivery run at a time on a host (overlapping beat/cron runs wait
-# their turn). Put it on storage every delivering host shares if more than one host delivers.
+# post-office's lock file (a pid lock): one delivery run at a time on a host; an overlapping
+# beat or cron run on the same host finds it held and leaves. Deliver from one host only.
 MAIL_LOCKFILE = env("MAIL_LOCKFILE", default=str(Path(tempfile.gettempdir()) / "bookmytoken-mail"))
 # Without a broker (local default) nothing runs beat: deliver right after the commit instead.
 MAIL_DELIVER_ON_COMMIT = not CELERY_BROKER_URL
