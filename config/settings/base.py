@@ -195,8 +195,9 @@ EMAIL_BACKEND = "post_office.EmailBackend"
 # post-office's lock file (a pid lock): one delivery run at a time on a host; an overlapping
 # beat or cron run on the same host finds it held and leaves. Deliver from one host only.
 MAIL_LOCKFILE = env("MAIL_LOCKFILE", default=str(Path(tempfile.gettempdir()) / "bookmytoken-mail"))
-# Without a broker (local default) nothing runs beat: deliver right after the commit instead.
-MAIL_DELIVER_ON_COMMIT = not CELERY_BROKER_URL
+# Deliver right after the commit, in the web process: only for local development without a
+# broker (config/settings/local.py). Everywhere else beat or cron delivers.
+MAIL_DELIVER_ON_COMMIT = False
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BookMyToken <no-reply@bookmytoken.in>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Ops", a) for a in env.list("ADMIN_EMAILS", default=[])]

@@ -11,7 +11,6 @@ POST_OFFICE = {  # noqa: F405
     **POST_OFFICE,  # noqa: F405
     "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
 }
-MAIL_DELIVER_ON_COMMIT = False
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {

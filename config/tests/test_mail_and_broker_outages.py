@@ -235,8 +235,43 @@ def test_smtp_down_nothing_fails_and_each_email_goes_out_once_when_it_is_back(sm
     assert "New booking" in to_provider["Subject"]
     booking_mail = next(m for m in received[customer.email] if "Booking received" in m["Subject"])
     assert booking_mail.get_body(("html",)) is not None
-    (ics,) = [part for part in booking_mail.iter_attachments()]
+    (ics,) = list(booking_mail.iter_attachments())
     assert ics.get_content_type() == "text/calendar"
     assert ics.get_filename() == f"booking-{Appointment.objects.get(customer=customer).pk}.ics"
     assert "BEGIN:VEVENT" in ics.get_content()
     assert {e.status for e in Email.objects.all()} == {STATUS.sent}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_local_delivery_right_after_commit_never_fails_a_request(settings, smtp_port, site):
+    """Local development without a broker delivers after each commit; SMTP being down there
+    still fails nothing and loses nothing."""
+    settings.MAIL_DELIVER_ON_COMMIT = True
+    use_the_site(site)
+    emails = Email.objects.all()
+    assert emails.count() == 4
+    assert {e.status for e in emails} == {STATUS.requeued}  # tried after commit, kept
+
+
+def test_beat_delivers_the_queue_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["bookings-deliver-mail"]
+    assert entry["task"] == deliver_mail.name
+    assert entry["schedule"] == timedelta(minutes=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cron_command_delivers_the_queue(site):
+    from django.core.management import call_command
+
+    provider, service, customer = site
+    from bookings import services
+
+    services.appointment_book(
+        customer=customer,
+        service=service,
+        booking_date=timezone.localdate() + timedelta(days=1),
+        slot_time=time(11),
+    )
+    call_command("deliver_mail")
+    call_command("deliver_mail")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([customer.email, provider.user.email])
