@@ -194,7 +194,9 @@ POST_OFFICE = {
 EMAIL_BACKEND = "post_office.EmailBackend"
 # post-office's lock file (a pid lock): one delivery run at a time on a host; an overlapping
 # beat or cron run on the same host finds it held and leaves. Deliver from one host only.
-MAIL_LOCKFILE = env("MAIL_LOCKFILE", default=str(Path(tempfile.gettempdir()) / "bookmytoken-mail"))
+MAIL_LOCKFILE = env("MAIL_LOCKFILE", default="") or str(
+    Path(tempfile.gettempdir()) / "bookmytoken-mail"
+)
 # Deliver right after the commit, in the web process: only for local development without a
 # broker (config/settings/local.py). Everywhere else beat or cron delivers.
 MAIL_DELIVER_ON_COMMIT = False
