@@ -161,7 +161,7 @@ def by_recipient(pairs) -> dict:
     return found
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_broker_down_pages_and_forms_answer_and_mail_waits_in_the_queue(broker_down, site):
     use_the_site(site)
     assert mail.outbox == []
