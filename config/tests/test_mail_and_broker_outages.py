@@ -275,3 +275,16 @@ def test_cron_command_delivers_the_queue(site):
     call_command("deliver_mail")
     call_command("deliver_mail")
     assert sorted(m.to[0] for m in mail.outbox) == sorted([customer.email, provider.user.email])
+
+
+def test_server_error_reports_bypass_the_queue():
+    """A 500 (or the database down) must not depend on the queue's table to report itself."""
+    import logging
+
+    from django.utils.log import AdminEmailHandler
+
+    (handler,) = [
+        h for h in logging.getLogger("django").handlers if isinstance(h, AdminEmailHandler)
+    ]
+    # The transport EMAIL_URL names (the console one here), never the queue's backend.
+    assert handler.email_backend.startswith("django.core.mail.backends.")
