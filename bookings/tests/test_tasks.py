@@ -6,6 +6,8 @@ from datetime import date, time
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
+from django.utils import translation
 
 from accounts.tests.factories import CustomerFactory
 from bookings import services, tasks
@@ -51,11 +53,18 @@ def test_emails_are_queued_in_the_transaction_and_sent_only_by_the_worker(
     assert len(deliver_mail()) == 2, "a second run sends nothing again"
 
 
-def test_a_failed_booking_queues_no_email(service, deliver_mail):
-    book(service, at=time(10))
-    with pytest.raises(services.SlotUnavailable):
+def test_a_rolled_back_booking_queues_no_email(service, deliver_mail):
+    with pytest.raises(RuntimeError), transaction.atomic():
         book(service, at=time(10))
-    assert len(deliver_mail()) == 2  # the first booking's two emails only
+        raise RuntimeError("a later step of the same transaction failed")
+    assert deliver_mail() == []
+
+
+def test_the_event_remembers_who_caused_it_and_their_language(service):
+    with translation.override("hi"):
+        appt = book(service)
+    (notification,) = appt.notifications.all()
+    assert (notification.actor, notification.language) == (appt.customer, "hi")
 
 
 @pytest.mark.parametrize("event", ["confirmed", "cancelled", "rescheduled"])
