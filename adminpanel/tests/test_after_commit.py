@@ -1,5 +1,5 @@
 """After-commit side effects are robust: one that fails is logged, never reaches the response,
-and never stops the callbacks or listeners after it."""
+and never stops the callbacks or listeners after it. Staff can see the mail waiting to go out."""
 
 from datetime import time, timedelta
 
@@ -69,3 +69,13 @@ def test_a_failing_callback_does_not_skip_the_next_one(appointment, broken_liste
         transaction.on_commit(lambda: later.append("ran"))
     assert broken_listener == [appointment.pk]
     assert later == ["ran"]
+
+
+def test_staff_see_pending_booking_emails_and_the_mail_queue_in_the_admin(
+    staff_client, appointment
+):
+    pending = reverse("admin:bookings_notification_changelist") + "?queued_at__isempty=1"
+    response = staff_client.get(pending)
+    assert response.status_code == 200
+    assert "created" in response.text
+    assert staff_client.get(reverse("admin:post_office_email_changelist")).status_code == 200
