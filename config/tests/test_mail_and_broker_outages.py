@@ -38,19 +38,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _fresh_producer_pool() -> None:
+    """Celery keeps its producer connections open: drop them so the next send uses the
+    broker URL configured now."""
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker_down(settings):
     url = f"redis://127.0.0.1:{free_port()}/0"
     saved = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     settings.CELERY_BROKER_URL = url
-    settings.MAIL_DELIVER_ON_COMMIT = False  # as in production: a broker is configured
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url=url, task_always_eager=False)
+    _fresh_producer_pool()
     # Really down, really not eager: sending a task fails.
     with pytest.raises(OperationalError):
         deliver_mail.apply_async(retry=False)
     yield url
     app.conf.update(saved)
-    app.pool.force_close_all()
+    _fresh_producer_pool()
 
 
 @pytest.fixture
