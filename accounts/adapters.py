@@ -2,10 +2,10 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .emails import queue_mobile_signup_attempt_email
 from .ip import client_ip
 from .models import User
 
@@ -53,9 +53,7 @@ class AccountAdapter(DefaultAccountAdapter):
             # Sign-up answers the same whether or not the number is taken; the number stays
             # with its owner, who is told by email (the new account can add another number).
             mobile = None
-            from .tasks import send_mobile_signup_attempt_email
-
-            transaction.on_commit(lambda: send_mobile_signup_attempt_email.delay(owner.pk))
+            queue_mobile_signup_attempt_email(owner)
         user.mobile = mobile
         user.role = data["role"]
         user.email_verified = False

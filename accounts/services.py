@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .emails import queue_enrolment_link_email, queue_new_device_email
 from .identifiers import canonical_identifier
 from .ip import client_ip
 from .models import Device, LoginLog, TwoFactorEnrolmentLink, User
@@ -146,6 +147,9 @@ def device_register_login(*, user: User, request: HttpRequest) -> tuple[Device |
                 device_id=device_id,
                 defaults={"user_agent": _user_agent(request), "ip_address": ip},
             )
+            if created and had_devices:
+                # Queued with the device row; a broker or SMTP outage cannot fail the sign-in.
+                queue_new_device_email(device)
     except IntegrityError:  # two logins from one browser at the same instant
         device, created = Device.objects.get(user=user, device_id=device_id), False
     if not created:
@@ -154,10 +158,6 @@ def device_register_login(*, user: User, request: HttpRequest) -> tuple[Device |
         )
     User.objects.filter(pk=user.pk).update(device_id=device_id)
     user.device_id = device_id
-    if created and had_devices:
-        from .tasks import send_new_device_email
-
-        transaction.on_commit(lambda: send_new_device_email.delay(device.pk))
     return device, created
 
 
@@ -245,9 +245,8 @@ def enrolment_link_create(*, user: User) -> str:
             created_at=now,
             expires_at=now + ENROLMENT_LINK_MAX_AGE,
         )
-        from .tasks import send_enrolment_link_email
-
-        transaction.on_commit(lambda: send_enrolment_link_email.delay(user.pk, token))
+        # Queued with the link row (the mail worker delivers it).
+        queue_enrolment_link_email(user, token)
     return token
 
 

@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -27,8 +26,9 @@ def _otp(settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = settings.OTP_STATIC_THROTTLE_FACTOR = 0
 
 
-def _link_from_mail() -> str:
-    return re.search(r"/accounts/security/two-factor/enrol/[^\s/]+/", mail.outbox[-1].body).group(0)
+def _link_from_mail(deliver_mail) -> str:
+    body = deliver_mail()[-1].body
+    return re.search(r"/accounts/security/two-factor/enrol/[^\s/]+/", body).group(0)
 
 
 def test_password_only_staff_session_cannot_enrol_an_authenticator(client):
@@ -47,15 +47,12 @@ def test_password_only_staff_session_cannot_enrol_an_authenticator(client):
     assert client.get("/adminpanel/").status_code == 302
 
 
-def test_staff_enrol_through_the_emailed_single_use_link(
-    client, django_capture_on_commit_callbacks
-):
+def test_staff_enrol_through_the_emailed_single_use_link(client, deliver_mail):
     staff = StaffFactory()
     login(client, staff.email)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("accounts:two_factor_link"))
-    assert mail.outbox[-1].to == [staff.email]
-    link = _link_from_mail()
+    client.post(reverse("accounts:two_factor_link"))
+    assert deliver_mail()[-1].to == [staff.email]
+    link = _link_from_mail(deliver_mail)
     assert TwoFactorEnrolmentLink.objects.filter(user=staff).count() == 1
     assert link.split("/")[-2] not in TwoFactorEnrolmentLink.objects.get().token_hash
 
@@ -89,12 +86,11 @@ def _request_for(client, user):
     return request
 
 
-def test_expired_or_foreign_link_grants_nothing(client, django_capture_on_commit_callbacks):
+def test_expired_or_foreign_link_grants_nothing(client, deliver_mail):
     staff = StaffFactory()
     stranger = StaffFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.enrolment_link_create(user=staff)
-    link = _link_from_mail()
+    services.enrolment_link_create(user=staff)
+    link = _link_from_mail(deliver_mail)
     # Someone else's session cannot use it.
     login(client, stranger.email)
     client.post(link)
@@ -109,13 +105,12 @@ def test_expired_or_foreign_link_grants_nothing(client, django_capture_on_commit
     assert not TOTPDevice.objects.filter(user=staff).exists()
 
 
-def test_link_drops_an_authenticator_prepared_before_it(client, django_capture_on_commit_callbacks):
+def test_link_drops_an_authenticator_prepared_before_it(client, deliver_mail):
     staff = StaffFactory()
     planted = TOTPDevice.objects.create(user=staff, name="x", confirmed=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.enrolment_link_create(user=staff)
+    services.enrolment_link_create(user=staff)
     login(client, staff.email)
-    client.post(_link_from_mail())
+    client.post(_link_from_mail(deliver_mail))
     assert not TOTPDevice.objects.filter(pk=planted.pk).exists()
 
 

@@ -46,3 +46,7 @@ if not SECRET_KEY:  # noqa: F405
 
 # Staff OTP may be relaxed for a demo on a DEBUG machine only.
 ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=False) or not DEBUG
+
+# Nothing runs Celery beat locally without a broker: queued mail (printed by the console
+# backend) is delivered right after the commit that queued it, never raising into the request.
+MAIL_DELIVER_ON_COMMIT = not CELERY_BROKER_URL  # noqa: F405
