@@ -26,6 +26,7 @@ from bookings.models import Appointment
 from config.settings.base import redis_cache
 from providers import services as provider_services
 from providers.tests.factories import ProviderFactory, ServiceFactory, open_all_week
+from wallet.forms import new_idempotency_key
 from wallet.models import WalletTransaction
 from wallet.services import credit
 
@@ -90,9 +91,9 @@ def public_urls(service) -> list[tuple[str, dict]]:
     ]
 
 
-def book_post(client, service, at="10:00"):
+def book_post(client, service, at="10:00", key=""):
     url = reverse("bookings:confirm", args=[service.provider.slug, service.pk])
-    return client.post(url, {"date": "2026-12-07", "time": at, "note": ""})
+    return client.post(url, {"date": "2026-12-07", "time": at, "note": "", "idempotency_key": key})
 
 
 # --- Redis unreachable ----------------------------------------------------------------------
@@ -164,10 +165,14 @@ def test_account_lockout_still_holds_with_redis_down(client):
 def test_logged_in_pages_and_a_booking_work_with_redis_down(client, service):
     customer = CustomerFactory()
     client.force_login(customer)
-    response = book_post(client, service)
+    key = new_idempotency_key()
+    response = book_post(client, service, key=key)
     appointment = Appointment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("bookings:detail", args=[appointment.pk])
+    # The same form sent again (a retry after a slow answer): still one booking.
+    assert book_post(client, service, key=key)["Location"] == response["Location"]
+    assert Appointment.objects.count() == 1
     assert client.get(response["Location"]).status_code == 200
     assert client.get(reverse("bookings:mine")).status_code == 200
     # The booking shows on the shop's pages at once.
