@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import emails, public_cache
+from . import caching, emails
 from .models import Category, Provider, Service, TimeOff, WorkingHours
 
 logger = logging.getLogger(__name__)
@@ -176,6 +176,7 @@ def provider_update_profile(*, provider: Provider, data: Mapping[str, object]) -
         provider.status_changed_by = provider.user
         update_fields += ["status", "status_changed_at", "status_changed_by"]
     provider.save(update_fields=update_fields)
+    caching.shop_changed(provider.pk)
     if "status" in update_fields:
         emails.queue_new_provider_to_staff(provider.pk)
     return provider
@@ -219,6 +220,7 @@ def provider_update_booking_settings(
         setattr(locked, field, value)
     locked.full_clean(exclude=["user", "photo"])
     locked.save(update_fields=[*values.keys(), "updated_at"])
+    caching.shop_changed(locked.pk)
     for field, value in values.items():
         setattr(provider, field, value)
     return provider
@@ -262,6 +264,7 @@ def _change_status(
         setattr(provider, field, getattr(locked, field))
     logger.info("provider %s: %s by user %s", locked.pk, to, actor.pk)
     emails.queue_provider_status_email(locked.pk)
+    caching.shop_changed(locked.pk)
     return provider
 
 
@@ -345,6 +348,7 @@ def service_create(
     )
     service.full_clean()
     service.save()
+    caching.shop_changed(provider.pk)
     return service
 
 
@@ -361,6 +365,7 @@ def service_update(*, service: Service, data: Mapping[str, object]) -> Service:
     _check_duration(service.provider, service.duration_minutes)
     service.full_clean()
     service.save()
+    caching.shop_changed(service.provider_id)
     return service
 
 
@@ -369,6 +374,7 @@ def service_deactivate(*, service: Service) -> Service:
     """Stop offering a service; existing bookings of it stay as they are."""
     service.is_active = False
     service.save(update_fields=["is_active", "updated_at"])
+    caching.shop_changed(service.provider_id)
     return service
 
 
@@ -377,6 +383,7 @@ def service_reactivate(*, service: Service) -> Service:
     _check_duration(service.provider, service.duration_minutes)
     service.is_active = True
     service.save(update_fields=["is_active", "updated_at"])
+    caching.shop_changed(service.provider_id)
     return service
 
 
@@ -387,7 +394,9 @@ def service_delete(*, service: Service) -> bool:
     """
     try:
         with transaction.atomic():
+            provider_id = service.provider_id
             service.delete()
+            caching.shop_changed(provider_id)
     except ProtectedError:
         service_deactivate(service=service)
         return False
@@ -443,7 +452,7 @@ def working_hours_set_week(
     Provider.objects.select_for_update().get(pk=provider.pk)
     WorkingHours.objects.filter(provider=provider).delete()
     created = WorkingHours.objects.bulk_create(rows)
-    public_cache.invalidate()  # bulk_create sends no post_save
+    caching.shop_changed(provider.pk)
     return created
 
 
@@ -488,9 +497,12 @@ def time_off_create(
     )
     entry.full_clean()
     entry.save()
+    caching.shop_changed(provider.pk)
     return entry
 
 
 @transaction.atomic
 def time_off_delete(*, time_off: TimeOff) -> None:
+    provider_id = time_off.provider_id
     time_off.delete()
+    caching.shop_changed(provider_id)

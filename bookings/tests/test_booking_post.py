@@ -45,7 +45,7 @@ def _post(client, service, at: str):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("frozen")
-def test_booking_post_makes_eleven_queries_however_busy_the_day(client, service):
+def test_booking_post_makes_twelve_queries_however_busy_the_day(client, service):
     book(service, at=time(9))  # caches warm (content types), as in a running site
     client.force_login(CustomerFactory())
     first = _post(client, service, "10:00")
@@ -54,10 +54,13 @@ def test_booking_post_makes_eleven_queries_however_busy_the_day(client, service)
     cancelled = book(service, at=time(15))
     services.appointment_cancel(appointment=cancelled, actor=cancelled.customer)
     busy = _post(client, service, "16:00")
-    # The user, the service (ids only), then in one transaction: the service with its owner's
-    # flags, the provider lock, the day's hours and time off, the day's appointments, the
-    # booking, its audit entry and its email notification row.
-    assert len(first) == len(busy) == 11, "\n".join(first)
+    # The session (in the database, so a cache outage signs no one out), the user, the service
+    # (ids only), then in one transaction: the service with its owner's flags, the provider
+    # lock, the day's hours and time off, the day's appointments, the booking, its audit entry
+    # and its email notification row.
+    assert len(first) == len(busy) == 12, "\n".join(first)
+    assert "django_session" in busy[0]
+    busy = busy[1:]
     busy = [sql.replace("`", "").replace('"', "") for sql in busy]  # either database's quoting
     assert "FROM services" in busy[3] and "JOIN users" in busy[3]
     assert busy[4].startswith("SELECT") and "FROM providers" in busy[4]
@@ -85,7 +88,7 @@ def test_booking_post_checks_the_service_by_its_ids_only(client, service):
     unknown, inactive or another shop's services, so it loads no shop or category."""
     book(service, at=time(9))
     client.force_login(CustomerFactory())
-    lookup = _post(client, service, "10:00")[1]
+    lookup = _post(client, service, "10:00")[2]  # after the session and the user
     assert lookup.startswith("SELECT") and "FROM " + connection.ops.quote_name("services") in lookup
     selected = lookup.split(" FROM ")[0]
     assert selected.count(",") == 1 and "provider_id" in selected
