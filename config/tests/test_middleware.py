@@ -20,9 +20,7 @@ def plain(request: HttpRequest) -> HttpResponse:
 
 
 def with_nonce(request: HttpRequest) -> HttpResponse:
-    template = engines["django"].from_string(
-        '<script nonce="{{ request.csp_nonce }}">1</script>'
-    )
+    template = engines["django"].from_string('<script nonce="{{ request.csp_nonce }}">1</script>')
     return HttpResponse(template.render(request=request))
 
 
