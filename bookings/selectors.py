@@ -8,8 +8,8 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractHour, ExtractMinute
+from django.db.models import CharField, Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast, ExtractHour, ExtractMinute
 from django.utils import timezone, translation
 from django.utils.dateformat import time_format
 from django.utils.translation import get_language
@@ -115,10 +115,19 @@ def taken_by_provider_day(
     ).order_by()  # the engine needs no order: no sort in the database
     if exclude_id is not None:
         rows = rows.exclude(pk=exclude_id)
+    # The day as text from the database, turned into a date once per distinct day rather than
+    # once per row (a month of a busy shop is thousands of rows over 30 days).
+    days: dict[str, date] = {}
     for pid, day, start, end in rows.values_list(
-        "provider_id", "booking_date", _minutes("slot_time"), _minutes("end_time")
+        "provider_id",
+        Cast("booking_date", output_field=CharField()),
+        _minutes("slot_time"),
+        _minutes("end_time"),
     ):
-        result[pid][day].append((start, end))
+        when = days.get(day)
+        if when is None:
+            when = days[day] = date.fromisoformat(day)
+        result[pid][when].append((start, end))
     return result
 
 
@@ -185,22 +194,20 @@ def booking_day(provider: Provider, day: date, *, exclude_id: int | None = None)
 
 class SlotTime(time):
     """A free start time that carries the two strings the slot pickers print for it: the
-    form value ("14:30") and the label ("2:30 PM" in the visitor's language). The label is
-    worked out once per time and language, not by two template filters on every slot."""
+    form value ("14:30") and the label ("2:30 PM" in the visitor's language), worked out once
+    per time and language (``_slot_time``) rather than by two template filters per slot."""
 
-    @property
-    def value(self) -> str:
-        return f"{self.hour:02d}:{self.minute:02d}"
-
-    @property
-    def label(self) -> str:
-        return _slot_label(self.hour, self.minute, get_language())
+    value: str
+    label: str
 
 
 @lru_cache(maxsize=4096)
-def _slot_label(hour: int, minute: int, language: str | None) -> str:
+def _slot_time(hour: int, minute: int, language: str | None) -> SlotTime:
+    slot = SlotTime(hour, minute)
+    slot.value = f"{hour:02d}:{minute:02d}"
     with translation.override(language):
-        return time_format(time(hour, minute), "g:i A")
+        slot.label = time_format(slot, "g:i A")
+    return slot
 
 
 def day_slots(
@@ -221,7 +228,8 @@ def day_slots(
         taken=taken_on(provider, day, exclude_id=exclude_id),
         now=now,
     )
-    return [SlotTime(t.hour, t.minute) for t in free]
+    language = get_language()
+    return [_slot_time(t.hour, t.minute, language) for t in free]
 
 
 def booking_days(provider: Provider) -> list[date]:

@@ -6,6 +6,8 @@ from datetime import date, time, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.dateformat import time_format
 
 from accounts.tests.factories import CustomerFactory
 from bookings import selectors, slots
@@ -126,3 +128,7 @@ def test_slot_times_carry_their_form_value_and_label(service):
     assert (free[0].value, free[0].label) == ("09:30", "9:30 AM")
     later = [t for t in free if t.hour >= 12][0]
     assert (later.value, later.label) == ("12:00", "12:00 PM")
+    with translation.override("hi"):
+        in_hindi = selectors.day_slots(service, MONDAY)[0]
+        assert in_hindi.label == time_format(time(9, 30), "g:i A")
+    assert selectors.day_slots(service, MONDAY)[0].label == "9:30 AM"
