@@ -99,6 +99,12 @@ class Appointment(models.Model):
     # Set once by the reminder job with a conditional UPDATE: each reminder goes out once.
     reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_1h_sent_at = models.DateTimeField(null=True, blank=True)
+    # One-time keys of the forms behind this row (null for older rows): the booking form that
+    # made it (unique per customer; a walk-in's is looked up under the provider lock), and the
+    # form of its latest change (confirm, complete, no-show, cancel, reschedule). The same form
+    # POSTed again answers with the result of the first.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    last_change_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "appointments"
@@ -107,6 +113,10 @@ class Appointment(models.Model):
             models.UniqueConstraint(
                 fields=["provider", "booking_date", "token_number"],
                 name="appointment_token_unique_per_provider_day",
+            ),
+            # Not conditional (MySQL would not create it): NULL keys never collide.
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"], name="appointment_key_once_per_customer"
             ),
             models.CheckConstraint(
                 condition=Q(slot_time__lt=models.F("end_time")), name="appointment_start_lt_end"

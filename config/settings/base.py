@@ -119,28 +119,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # allauth's EmailAddress has conditional unique constraints MySQL cannot hold; the
     # non-conditional unique email on users is our guarantee instead.
     SILENCED_SYSTEM_CHECKS.append("models.W036")
+# Seconds to wait for the database before the request fails with the 503 page: MySQL's
+# connect timeout (a dead or black-holed host fails fast instead of hanging every worker until
+# gunicorn's timeout), SQLite's wait for another writer's lock.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_CONNECT_TIMEOUT
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background jobs ----------------------------------------------------
+# The cache is an optimisation, never a dependency: with Redis down or slow every cache call
+# is a miss (reads) or skipped (writes), logged by the "cache" logger, and pages come from the
+# database. Nothing that must survive an outage (sessions, lockouts, bookings) lives in it.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                # A dead Redis must fail a request (and /healthz) quickly, not hang a worker.
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-        }
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+
+
+def redis_cache(url: str) -> dict:
+    """django-redis at ``url``, where a failing call is a miss (or a skipped write), not an
+    error."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            # A dead or hanging Redis costs a request at most this long per cache call.
+            "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "cache"
+# Sessions in the database: a cache outage logs no one out and fails no logged-in page.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# django-ratelimit lets a request through when its counter cannot be read or written (cache
+# down). The per-account lockout (axes, 5 failures -> 30 minutes) is kept in the database and
+# still holds.
+RATELIMIT_FAIL_OPEN = True
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -203,13 +229,18 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 # allauth's own per-IP login/signup limits and its failed-login limit are off: axes enforces
 # "5 failures lock the account for 30 minutes" and django-ratelimit the per-IP limits
-# (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. Its per-email
-# limit on reset emails stays.
+# (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. allauth's
+# limits fail closed when the cache is down (each waits a second for a cache lock, then
+# refuses), so the per-email limit on reset emails is django-ratelimit's too
+# ("password_reset_email", failing open), and the cooldown between verification emails to one
+# address is off: it would silently drop the verification email of every sign-up during a
+# Redis outage; resends are triggered by sign-in attempts, which the per-IP login limit bounds.
 ACCOUNT_RATE_LIMITS = {
     "login": None,
     "login_failed": None,
     "signup": None,
-    "reset_password": "5/m/key",
+    "confirm_email": None,
+    "reset_password": None,
 }
 # Per client IP (accounts.ip.client_ip), POSTs only. Carrier NAT puts many people behind one
 # IP, so these are well above what one person needs.
@@ -217,6 +248,8 @@ ACCOUNTS_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/5m"),
     "signup": env("RATE_LIMIT_SIGNUP", default="10/h"),
     "password_reset": env("RATE_LIMIT_PASSWORD_RESET", default="10/h"),
+    # Per email address asked for (the others are per client IP).
+    "password_reset_email": env("RATE_LIMIT_PASSWORD_RESET_EMAIL", default="5/m"),
     "otp": env("RATE_LIMIT_OTP", default="10/5m"),
 }
 OTP_TOTP_ISSUER = "BookMyToken"
