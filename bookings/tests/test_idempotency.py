@@ -164,9 +164,9 @@ def test_booking_with_a_key_costs_one_indexed_look_up(client, service, django_as
     form = {"date": "2026-12-07", "time": "10:00", "note": "", "idempotency_key": KEY}
     with django_assert_num_queries(12):  # the eleven of a booking POST and the key look-up
         client.post(_confirm_url(service), form)
-    # A repeat: the user, the service (ids), then in its transaction (a savepoint here) the
-    # service with its owner's flags, the provider lock and the look-up: nothing more.
-    with django_assert_num_queries(7):
+    # A repeat: the session, the user, the service (ids), then in its transaction (a savepoint
+    # here) the service with its owner's flags, the provider lock and the look-up: nothing more.
+    with django_assert_num_queries(8):
         client.post(_confirm_url(service), form)
 
 
