@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -443,31 +444,45 @@ def measure_get(args, row: Row, server: Server, paths_file: Path, headers, redis
         row.hit_rate = hits / (hits + misses)
     if row.server != "nocache" and total:
         row.gets = (hits + misses) / total
-    if not row.requests:
-        row.note = "no request finished within the run (each took over 10 s)"
+    if total < 100:
+        row.note = (
+            f"only {total} requests finished in {len(runs)} runs of {args.duration} s: too few "
+            "for these numbers to mean much"
+        )
 
 
-def measure_booking(args, info, server: Server, sessions, row: Row, *, runs: int) -> int:
-    """POST bookings of distinct free slots; count the rows actually created and any slot
-    holding more active bookings than the provider's capacity. Returns the bookings made."""
-    from django.db import connection
-
+def booking_posts(info, count: int) -> list[tuple[str, str, str]]:
+    """``count`` distinct free slots no seeded or earlier booking holds, as (path, day, time)."""
     from bench import seed as seeding
+
+    slots = seeding.free_booking_slots(info, count, seed_value=random.randrange(1 << 30))
+    return [(f"/providers/{slug}/book/{sid}/confirm/", day, at) for slug, sid, day, at in slots]
+
+
+def measure_booking(args, server: Server, sessions, row: Row, posts: list, *, runs: int) -> int:
+    """POST bookings of distinct free slots (``posts``, shared out between the runs); count the
+    rows actually created and any slot of the shops and days booked that holds more active
+    bookings than the shop's capacity. Returns the bookings made."""
+    from django.db import connection
+    from django.db.models import Max
+
     from bookings.models import Appointment
 
+    def last_id() -> int:
+        return Appointment.objects.aggregate(last=Max("id"))["last"] or 0
+
     origin = server.base.replace("http://", "https://")  # what the CSRF check expects
-    slots = seeding.free_booking_slots(info, 40_000, seed_value=random.randrange(1 << 30))
-    as_posts = [(f"/providers/{slug}/book/{sid}/confirm/", day, at) for slug, sid, day, at in slots]
     slots_file = WORK / "slots.tsv"
     users_file = WORK / "users.tsv"
     users_file.write_text("".join(f"{c}\t{t}\n" for c, t in sessions))
     threads = min(args.connections, len(sessions))
-    share = len(as_posts) // runs
+    share = len(posts) // runs
+    first = last_id()
     measured = []  # (wrk's report, bookings created), each run with its own slots
     for n in range(runs):
-        mine = as_posts[n * share : (n + 1) * share]
+        mine = posts[n * share : (n + 1) * share]
         slots_file.write_text("".join(f"{p}\t{d}\t{t}\n" for p, d, t in mine))
-        before = Appointment.objects.count()
+        before = last_id()
         run = wrk(
             server.base + "/",
             args,
@@ -476,7 +491,7 @@ def measure_booking(args, info, server: Server, sessions, row: Row, *, runs: int
             duration=args.duration,
             threads=threads,
         )
-        measured.append((run, Appointment.objects.count() - before))
+        measured.append((run, Appointment.objects.filter(id__gt=before).count()))
     median = median_run([run for run, _made in measured])
     data, created = next((run, made) for run, made in measured if run is median)
     fill(row, data)
@@ -488,12 +503,17 @@ def measure_booking(args, info, server: Server, sessions, row: Row, *, runs: int
             """
             SELECT COUNT(*) FROM (
                 SELECT a.provider_id, a.booking_date, a.slot_time, COUNT(*) AS n, p.capacity
-                FROM appointments a JOIN providers p ON p.id = a.provider_id
+                FROM appointments a
+                JOIN providers p ON p.id = a.provider_id
+                JOIN (SELECT DISTINCT provider_id, booking_date FROM appointments WHERE id > %s)
+                    booked ON booked.provider_id = a.provider_id
+                    AND booked.booking_date = a.booking_date
                 WHERE a.status IN ('pending', 'confirmed')
                 GROUP BY a.provider_id, a.booking_date, a.slot_time, p.capacity
                 HAVING COUNT(*) > p.capacity
             ) overbooked
-            """
+            """,
+            [first],
         )
         row.overbooked = cursor.fetchone()[0]
     row.errors = sum(errors_of(run) for run, _made in measured) + refused
@@ -507,16 +527,18 @@ def measure_booking(args, info, server: Server, sessions, row: Row, *, runs: int
     return sum(made for _run, made in measured)
 
 
-def booking_profile(args, info, env, sessions) -> str:
+def booking_profile(args, env, sessions, posts: list) -> str:
     """One extra booking run on a server that times each POST's statements (bench/timing.py)."""
     timing_dir = WORK / "timing"
     shutil.rmtree(timing_dir, ignore_errors=True)
     timing_dir.mkdir(parents=True)
     server = start_gunicorn(env, "timing", args.workers, {"BENCH_SQL_TIMING": str(timing_dir)})
     try:
+        log("   server up; booking")
         row = Row("booking POST, timed", "book", "timing")
-        measure_booking(args, info, server, sessions, row, runs=1)
+        measure_booking(args, server, sessions, row, posts, runs=1)
     finally:
+        log("   stopping the server")
         stop(server)
     totals: dict[str, float] = {}
     for path in timing_dir.glob("timing-*.json"):
@@ -645,6 +667,25 @@ def compare_queries(args) -> dict[str, str] | None:
         log(f"   could not count them:\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
         return None
     return json.loads(line.removeprefix("BENCH_QUERIES "))
+
+
+def collect_static() -> None:
+    """collectstatic, unless no static file changed since the last run (the manifest storage
+    post-processes every file each time: half a minute on a busy machine)."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+
+    seen = []
+    for finder in finders.get_finders():
+        for path, storage in finder.list([]):
+            seen.append(f"{path}:{os.stat(storage.path(path)).st_mtime_ns}")
+    fingerprint = f"{settings.STATIC_ROOT}\n" + "\n".join(sorted(seen))
+    marker = WORK / "static.fingerprint"
+    if marker.exists() and marker.read_text() == fingerprint:
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    marker.write_text(fingerprint)
 
 
 # --- the run -------------------------------------------------------------------------------------
@@ -785,7 +826,7 @@ def main() -> None:
             (WORK / f"mix-{key}.txt").write_text("\n".join(paths) + "\n")
         (WORK / "mix-bare.txt").write_text("/bench/bare\n")
         distinct = {key: len(set(paths)) for key, paths in mixes.items()}
-        call_command("collectstatic", interactive=False, verbosity=0)
+        collect_static()
 
         rows = plan_rows(mixes)
         wanted = {row.server for row in rows if not args.only or args.only in row.name}
@@ -804,12 +845,17 @@ def main() -> None:
             .values_list("email", flat=True)[: args.connections]
         )
         log(f"== Logging in {len(customers)} customers and the bench provider")
-        customer_sessions = [login(full.base, email, seeding.PASSWORD) for email in customers]
-        provider_cookie, _ = login(full.base, "provider1@bench.example.in", seeding.PASSWORD)
+        with ThreadPoolExecutor(max_workers=4) as pool:  # password hashing: a few at once
+            provider = pool.submit(login, full.base, "provider1@bench.example.in", seeding.PASSWORD)
+            customer_sessions = list(
+                pool.map(lambda email: login(full.base, email, seeding.PASSWORD), customers)
+            )
+            provider_cookie, _ = provider.result()
         cookies = {"customer": customer_sessions[0][0], "provider": provider_cookie}
 
         redis = RedisStats(redis_url)
         memory: dict[str, dict] = {}
+        spare: list = []  # free slots left for the timed booking run
         for row in rows:
             if row.missing:
                 log(f"-- {row.name}: {row.missing}")
@@ -821,8 +867,11 @@ def main() -> None:
             log(f"-- {row.name} (cache {row.cache})")
             headers = {"Cookie": cookies[row.as_user]} if row.as_user else {}
             if row.kind == "book":
-                measure_booking(args, info, server, customer_sessions, row,
-                                runs=max(args.repeat, 1))  # fmt: skip
+                runs = max(args.repeat, 1)
+                posts = booking_posts(info, 40_000)
+                spare = posts[len(posts) * runs // (runs + 1) :]  # for the timed run
+                measure_booking(args, server, customer_sessions, row, posts[: -len(spare)],
+                                runs=runs)  # fmt: skip
             else:
                 paths_file = WORK / f"mix-{row.key or 'bare'}.txt"
                 measure_get(args, row, server, paths_file, headers, redis)
@@ -835,12 +884,13 @@ def main() -> None:
             if last_of_server and row.server not in memory:
                 memory[row.server] = worker_memory(server.process.pid)
         profile = ""
-        if not args.no_profile and not args.only:
+        if spare and not args.no_profile:
             log("-- booking POST, timed inside the server")
             try:
-                profile = booking_profile(args, info, env, customer_sessions)
+                profile = booking_profile(args, env, customer_sessions, spare)
             except (subprocess.SubprocessError, RuntimeError, OSError, StopIteration) as exc:
                 profile = f"the timed booking run failed: {exc!r}"
+        log("== Stopping the servers")
         for server in servers.values():
             stop(server)
         servers.clear()
