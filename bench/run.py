@@ -388,6 +388,8 @@ def plan_rows(mixes: dict[str, list[str]]) -> list[Row]:
         Row("the same view, full middleware stack", "bare", "full"),
     ]
     for server in ("full", "nocache"):
+        if server == "nocache":  # the machine's load drifts: measure the ceiling mid-way too
+            rows.append(Row("Django view, no middleware (ceiling, mid-way)", "ceiling", "bare"))
         for key, name, as_user in READ_PAGES:
             row = Row(name, "read", server, key, as_user)
             if key not in mixes:
@@ -920,7 +922,7 @@ def main() -> None:
 
 
 def ceiling_of(rows: list[Row]) -> float | None:
-    """The mean of the ceiling's runs at the start and at the end of the run."""
+    """The mean of the ceiling's measurements at the start, mid-way and at the end of the run."""
     measured = [r.rps for r in rows if r.kind == "ceiling" and r.rps]
     return sum(measured) / len(measured) if measured else None
 
@@ -1040,10 +1042,10 @@ def write_results(args, info, rows, memory, redis, compared, profile, distinct, 
             "hits + misses per request. *Queries/req* is counted in process on "
             f"{args.query_sample} distinct URLs of the mix (min–max; cache on: each URL's "
             "second request). The *ceiling* is the bare view served by its own gunicorn with "
-            "`MIDDLEWARE = []` (bench/wsgi_bare.py), measured at the start and at the end of "
-            "the run; shares are of the mean of the two. The full-middleware row is the same "
-            "view through the site's whole stack. Memory is read from /proc after each server "
-            "served its pages.",
+            "`MIDDLEWARE = []` (bench/wsgi_bare.py), measured at the start, mid-way and at the "
+            "end of the run; shares are of the mean of the three. The full-middleware row is "
+            "the same view through the site's whole stack. Memory is read from /proc after "
+            "each server served its pages.",
             "",
             *table,
             "",
