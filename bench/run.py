@@ -218,8 +218,9 @@ def start_gunicorn(env: dict, name: str, workers: int | None, extra: dict | None
 
 
 def stop(server: Server | None) -> None:
+    """Quick shutdown (SIGQUIT): the measurements are over, nothing in flight matters."""
     if server and server.process.poll() is None:
-        server.process.send_signal(signal.SIGTERM)
+        server.process.send_signal(signal.SIGQUIT)
         try:
             server.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -255,6 +256,36 @@ def worker_memory(master_pid: int) -> dict:
         if int(fields[1]) == master_pid:
             workers.append(read(int(entry.name)))
     return {"master": read(master_pid), "workers": sorted(workers)}
+
+
+def settle(server: Server, *, limit: float = 10.0) -> float:
+    """Wait until the server's workers are idle, at most ``limit`` seconds; returns the wait.
+
+    wrk abandons the requests in flight when a run ends, but sync workers still finish them:
+    slow pages (an invoice PDF on a busy machine) would otherwise eat into the next row."""
+
+    def busy_ticks() -> int:
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == server.process.pid:
+                total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total
+
+    started = time.monotonic()
+    before = busy_ticks()
+    while time.monotonic() - started < limit:
+        time.sleep(0.5)
+        now = busy_ticks()
+        if now - before <= 5:  # under 50 ms of CPU in half a second: idle
+            break
+        before = now
+    return time.monotonic() - started
 
 
 def login(base: str, email: str, password: str) -> tuple[str, str]:
@@ -442,9 +473,9 @@ def measure_get(args, row: Row, server: Server, paths_file: Path, headers, redis
     row.errors = sum(errors_of(run) for run in runs)
     hits, misses = hits1 - hits0, misses1 - misses0
     total = sum(run["requests"] for run in runs)
-    if row.server != "nocache" and hits + misses:
+    if row.server == "full" and hits + misses:
         row.hit_rate = hits / (hits + misses)
-    if row.server != "nocache" and total:
+    if row.server == "full" and total:
         row.gets = (hits + misses) / total
     if total < 100:
         row.note = (
@@ -878,6 +909,9 @@ def main() -> None:
                 paths_file = WORK / f"mix-{row.key or 'bare'}.txt"
                 measure_get(args, row, server, paths_file, headers, redis)
             row.load = os.getloadavg()[0]
+            waited = settle(server)
+            if waited > 2:
+                log(f"   waited {waited:.0f} s for the workers to finish abandoned requests")
             # Memory once each server has served its pages (warm: caches, templates, fonts).
             last_of_server = all(
                 later.server != row.server or later.kind in ("book", "ceiling") or later.missing
@@ -893,8 +927,8 @@ def main() -> None:
             except (subprocess.SubprocessError, RuntimeError, OSError, StopIteration) as exc:
                 profile = f"the timed booking run failed: {exc!r}"
         log("== Stopping the servers")
-        for server in servers.values():
-            stop(server)
+        with ThreadPoolExecutor() as pool:  # each takes seconds to exit: all at once
+            list(pool.map(stop, servers.values()))
         servers.clear()
 
         log("== Counting queries per request in process")
