@@ -520,7 +520,7 @@ def measure_booking(args, server: Server, sessions, row: Row, posts: list, *, ru
             server.base + "/",
             args,
             script="book.lua",
-            extra=[str(slots_file), str(users_file), str(threads), origin],
+            extra=[str(slots_file), str(users_file), str(threads), origin, secrets.token_hex(6)],
             duration=args.duration,
             threads=threads,
         )
@@ -641,9 +641,11 @@ def count_booking_queries(cookie: str, slots: list[tuple]) -> int:
 
     client = _client(cookie)
     (path1, day1, at1), (path2, day2, at2) = slots
-    client.post(path1, {"date": day1, "time": at1, "note": ""})
+    key = secrets.token_hex(8)  # the form's one-time key, where the form has one
+    client.post(path1, {"date": day1, "time": at1, "note": "", "idempotency_key": key + "a"})
     with CaptureQueriesContext(connection) as queries:
-        response = client.post(path2, {"date": day2, "time": at2, "note": ""})
+        data = {"date": day2, "time": at2, "note": "", "idempotency_key": key + "b"}
+        response = client.post(path2, data)
     if response.status_code != 302 or "/bookings/" not in response.headers.get("Location", ""):
         raise RuntimeError(f"booking POST did not book: HTTP {response.status_code}")
     return len(queries)
