@@ -198,3 +198,36 @@ class QueueDay(models.Model):
 
 
 auditlog.register(Appointment, exclude_fields=["updated_at"])
+
+
+class Notification(models.Model):
+    """A booking event whose emails the worker has yet to render and queue.
+
+    Written in the transaction that changes the appointment, while the provider row is locked:
+    one small row instead of two rendered HTML emails and a calendar file. The worker
+    (``notifications.queue_pending``) turns it into queued post-office emails exactly once.
+    """
+
+    class Event(models.TextChoices):
+        CREATED = "created", _("created")
+        CONFIRMED = "confirmed", _("confirmed")
+        CANCELLED = "cancelled", _("cancelled")
+        RESCHEDULED = "rescheduled", _("rescheduled")
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=20, choices=Event.choices)
+    # Whoever caused the event gets their email in the language they were using.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "booking_notifications"
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.event}"

@@ -8,6 +8,7 @@ only after commit.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -22,8 +23,10 @@ from providers.models import Provider, Service
 from wallet import services as wallet_services
 from wallet.models import WalletTransaction
 
-from . import selectors, signals, slots, tasks
+from . import notifications, selectors, signals, slots
 from .models import Appointment, QueueDay
+
+logger = logging.getLogger(__name__)
 
 Status = Appointment.Status
 Actor = Appointment.Actor
@@ -93,8 +96,9 @@ def _role_of(actor: User | None, appointment: Appointment) -> str:
     raise BookingNotAllowed(_("You cannot change this booking."))
 
 
-def _notify(appointment_id: int, event: str) -> None:
-    transaction.on_commit(lambda: tasks.send_appointment_email.delay(appointment_id, event))
+def _notify(appointment_id: int, event: str, actor: User | None) -> None:
+    """Queue the event's emails in this transaction: one small row, rendered by the worker."""
+    notifications.notify(appointment_id=appointment_id, event=event, actor=actor)
 
 
 def _end_time(start: time, duration: int) -> time:
@@ -345,7 +349,7 @@ def _book(
         except wallet_services.InsufficientBalance:
             appointment.status = Status.PENDING
             appointment.fee_charged = Decimal("0.00")
-    _notify(appointment.pk, "created")
+    _notify(appointment.pk, "created", created_by or customer)
     return appointment
 
 
@@ -405,7 +409,7 @@ def appointment_confirm(
             _mark_confirmed(provider, appointment, actor)
     except wallet_services.InsufficientBalance as exc:
         raise _fee_refused(provider, exc) from exc
-    _notify(appointment.pk, "confirmed")
+    _notify(appointment.pk, "confirmed", actor)
     return appointment
 
 
@@ -511,15 +515,26 @@ def appointment_cancel(
             "updated_at",
         ]
     )
-    _notify(appointment.pk, "cancelled")
+    _notify(appointment.pk, "cancelled", actor)
     pk = appointment.pk
 
     def _send_signal() -> None:
-        signals.appointment_cancelled.send(
+        # Every listener hears it even when one of them fails; failures are logged.
+        responses = signals.appointment_cancelled.send_robust(
             sender=Appointment, appointment=Appointment.objects.get(pk=pk), actor=actor
         )
+        for receiver, result in responses:
+            if isinstance(result, Exception):
+                logger.error(
+                    "appointment_cancelled listener %r failed for appointment %s",
+                    receiver,
+                    pk,
+                    exc_info=result,
+                )
 
-    transaction.on_commit(_send_signal)
+    # Robust: a failing listener is logged and never reaches the response or the callbacks
+    # registered after it.
+    transaction.on_commit(_send_signal, robust=True)
     return appointment
 
 
@@ -569,7 +584,7 @@ def appointment_reschedule(
             appointment.save()
     except IntegrityError as exc:
         raise SlotUnavailable() from exc
-    _notify(appointment.pk, "rescheduled")
+    _notify(appointment.pk, "rescheduled", actor)
     return appointment
 
 

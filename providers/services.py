@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import caching
+from . import caching, emails
 from .models import Category, Provider, Service, TimeOff, WorkingHours
 
 logger = logging.getLogger(__name__)
@@ -138,14 +138,8 @@ def provider_onboard(
                 raise AlreadyOnboarded(_("Your shop profile already exists.")) from None
             continue
         break
-    transaction.on_commit(lambda: _notify_staff_new_provider(provider.pk))
+    emails.queue_new_provider_to_staff(provider.pk)
     return provider
-
-
-def _notify_staff_new_provider(provider_id: int) -> None:
-    from .tasks import send_new_provider_to_staff
-
-    send_new_provider_to_staff.delay(provider_id)
 
 
 PROFILE_FIELDS = (
@@ -181,9 +175,10 @@ def provider_update_profile(*, provider: Provider, data: Mapping[str, object]) -
         provider.status_changed_at = timezone.now()
         provider.status_changed_by = provider.user
         update_fields += ["status", "status_changed_at", "status_changed_by"]
-        transaction.on_commit(lambda: _notify_staff_new_provider(provider.pk))
     provider.save(update_fields=update_fields)
     caching.shop_changed(provider.pk)
+    if "status" in update_fields:
+        emails.queue_new_provider_to_staff(provider.pk)
     return provider
 
 
@@ -268,16 +263,9 @@ def _change_status(
     for field in ("status", "rejection_reason", "status_changed_at", "status_changed_by"):
         setattr(provider, field, getattr(locked, field))
     logger.info("provider %s: %s by user %s", locked.pk, to, actor.pk)
-    provider_id = locked.pk
-    transaction.on_commit(lambda: _send_status_email(provider_id))
-    caching.shop_changed(provider_id)
+    emails.queue_provider_status_email(locked.pk)
+    caching.shop_changed(locked.pk)
     return provider
-
-
-def _send_status_email(provider_id: int) -> None:
-    from .tasks import send_provider_status_email
-
-    send_provider_status_email.delay(provider_id)
 
 
 def _clean_reason(reason: str) -> str:

@@ -3,6 +3,7 @@
 Every variable read here is documented in ``.env.example``.
 """
 
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "phonenumber_field",
+    "post_office",
     # ours, in import order
     "accounts",
     "providers",
@@ -181,6 +183,21 @@ CELERY_BEAT_SCHEDULE["bookings-send-reminders"] = {
     "task": "bookings.tasks.send_reminders",
     "schedule": timedelta(minutes=5),
 }
+# Queued email: render pending booking notifications, then send everything due (post-office
+# retries failures). Cron alternative: `manage.py deliver_mail` every minute.
+CELERY_BEAT_SCHEDULE["bookings-deliver-mail"] = {
+    "task": "bookings.tasks.deliver_mail",
+    "schedule": timedelta(minutes=1),
+    # A run that waited a minute for a worker is superseded by the next one.
+    "options": {"expires": 55},
+}
+# Sent and failed emails (and booking events) older than MAIL_KEEP_DAYS are deleted daily.
+# Cron alternative: `manage.py cleanup_queued_mail` once a day.
+MAIL_KEEP_DAYS = env.int("MAIL_KEEP_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["bookings-cleanup-mail"] = {
+    "task": "bookings.tasks.cleanup_mail",
+    "schedule": timedelta(days=1),
+}
 # Each shop's soonest free slot, for sorting search results by it. Cron alternative:
 # `manage.py refresh_next_free` every minute.
 CELERY_BEAT_SCHEDULE["bookings-refresh-next-free"] = {
@@ -191,6 +208,34 @@ CELERY_BEAT_SCHEDULE["bookings-refresh-next-free"] = {
 # --- Email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and then hangs must not hold the worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Every message is queued in the database (django-post-office) in the transaction that causes
+# it; `bookings.tasks.deliver_mail` (Celery beat, or `manage.py deliver_mail` from cron) sends
+# the queue through the transport EMAIL_URL names. A request never talks to SMTP or the broker.
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_BACKEND},  # noqa: F821 - set from EMAIL_CONFIG above
+    "DEFAULT_PRIORITY": "medium",
+    # A failed message is tried again every MAIL_RETRY_MINUTES, up to MAIL_MAX_RETRIES times;
+    # after that it stays in the table as "failed" (requeue it from the admin).
+    "MAX_RETRIES": env.int("MAIL_MAX_RETRIES", default=36),
+    "RETRY_INTERVAL": timedelta(minutes=env.int("MAIL_RETRY_MINUTES", default=10)),
+    # Delivery is the beat task, never a `.delay()` from a request (the broker may be down).
+    "CELERY_ENABLED": False,
+    "LOG_LEVEL": 1,
+    # The Message-ID is fixed when the message is queued, so a retry is the same message.
+    "MESSAGE_ID_ENABLED": True,
+    "MESSAGE_ID_FQDN": SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost",
+}
+EMAIL_BACKEND = "post_office.EmailBackend"
+# post-office's lock file (a pid lock): one delivery run at a time on a host; an overlapping
+# beat or cron run on the same host finds it held and leaves. Deliver from one host only.
+MAIL_LOCKFILE = env("MAIL_LOCKFILE", default="") or str(
+    Path(tempfile.gettempdir()) / "bookmytoken-mail"
+)
+# Deliver right after the commit, in the web process: only for local development without a
+# broker (config/settings/local.py). Everywhere else beat or cron delivers.
+MAIL_DELIVER_ON_COMMIT = False
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BookMyToken <no-reply@bookmytoken.in>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Ops", a) for a in env.list("ADMIN_EMAILS", default=[])]
@@ -347,9 +392,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Server error reports to ADMINS go straight to the mail transport, as Django's own
+        # handler does, not through the queue: the error may be the database itself.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+            "email_backend": POST_OFFICE["BACKENDS"]["default"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs seven progress lines per PDF at INFO.

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0002_idempotency_keys'),
+        ('bookings', '0003_notification'),
         ('providers', '0003_provider_next_free_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
