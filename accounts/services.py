@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from auditlog.context import set_actor
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.sites.models import Site
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
@@ -253,3 +255,24 @@ def pending_two_factor_user(request: HttpRequest) -> tuple[User | None, dict]:
 
 def pending_two_factor_clear(request: HttpRequest) -> None:
     request.session.pop(PENDING_2FA_SESSION_KEY, None)
+
+
+# --- The site's own name and address ----------------------------------------------------------
+
+
+def site_sync() -> Site:
+    """Set the current Site (``SITE_ID``) from ``SITE_URL`` and ``PLATFORM_NAME``.
+
+    allauth names the site in every email from this row ("Hello from …", "an account on …");
+    left as Django created it, that says example.com. The deploy runs ``manage.py sync_site``
+    after ``migrate`` so the row follows the setting whenever ``SITE_URL`` changes.
+    """
+    parts = urlsplit(settings.SITE_URL)
+    domain = parts.netloc or parts.path
+    if not domain:
+        raise ValueError(f"SITE_URL has no host: {settings.SITE_URL!r}")
+    site, _ = Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.PLATFORM_NAME}
+    )
+    Site.objects.clear_cache()
+    return site
