@@ -217,7 +217,8 @@ start_unit() {
       fail "$name: StateDirectory=$dir is not $STATE_DIR"
   done < <(unit_value "$file" StateDirectory)
   say "start $name: $exec_start"
-  UNIT_LOGPOS[$name]="$(cat "$LOGS/$name.log" 2>/dev/null | wc -l)"
+  touch "$LOGS/$name.log"
+  UNIT_LOGPOS[$name]="$(wc -l <"$LOGS/$name.log")"
   # shellcheck disable=SC2086 # ExecStart is split on spaces, as systemd does
   (cd "$wd" && exec setsid env -i PATH=/usr/bin:/bin HOME="$APP" LANG=C.UTF-8 "${envs[@]}" \
     GUNICORN_BIND="127.0.0.1:$GUNICORN_PORT" GUNICORN_WORKERS=2 \
@@ -307,7 +308,7 @@ readme 'cd /srv/bookmytoken'
 [[ "$(pwd)" == "$APP" ]] || fail "not in the checkout"
 readme 'sudo bin/system-deps'
 readme 'sudo -u bookmytoken python3 -m venv .venv'
-readme 'sudo -u bookmytoken .venv/bin/pip install -r requirements.txt' >"$LOGS/pip.log"
+readme 'sudo -u bookmytoken .venv/bin/pip install -r requirements.txt' >"$LOGS/pip.log" 2>&1
 readme 'sudo deploy/install.sh'
 [[ "$(stat -c %a "$APP")" == 755 ]] || fail "the checkout is not 0755: nginx could not read /static/"
 
