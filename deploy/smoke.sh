@@ -75,9 +75,8 @@ cleanup() {
   set +e
   trap - EXIT INT TERM
   say "cleaning up"
-  for unit in "${!UNIT_PID[@]}"; do stop_pgroup "${UNIT_PID[$unit]}"; done
   [[ -f "$NGX/nginx.pid" ]] && kill -QUIT "$(cat "$NGX/nginx.pid")" 2>/dev/null
-  for pid in "${PIDS[@]}"; do stop_pgroup "$pid"; done
+  stop_pgroup "${UNIT_PID[@]}" "${PIDS[@]}"
   sleep 0.5
   mariadb -uroot -e "DROP DATABASE IF EXISTS \`$DB_NAME\`; DROP DATABASE IF EXISTS \`${DB_NAME}_restored\`;
     DROP USER IF EXISTS '$DB_NAME'@'127.0.0.1';" 2>/dev/null
@@ -92,12 +91,17 @@ cleanup() {
   say "finished in $(($(date +%s) - T0)) s: $([[ $rc -eq 0 ]] && echo PASSED || echo "FAILED ($rc)")"
   exit "$rc"
 }
-stop_pgroup() {
-  local pid=$1
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+stop_pgroup() { # stop_pgroup PID... : TERM each process group we started, KILL after 15 s
+  local pid alive
+  for pid in "$@"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null; done
+  for _ in $(seq 1 75); do
+    alive=0
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive -eq 0 ]] && return 0
+    sleep 0.2
+  done
+  for pid in "$@"; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null; done
+  return 0
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -215,7 +219,7 @@ start_unit() {
     # systemd creates /var/lib/<StateDirectory> owned by User=; install.sh does the same.
     [[ -d "$STATE_DIR" && "$(basename "$STATE_DIR")" == "$dir" ]] ||
       fail "$name: StateDirectory=$dir is not $STATE_DIR"
-  done < <(unit_value "$file" StateDirectory)
+  done < <(sed -n 's/^StateDirectory=//p' "$file")
   say "start $name: $exec_start"
   touch "$LOGS/$name.log"
   UNIT_LOGPOS[$name]="$(wc -l <"$LOGS/$name.log")"
@@ -251,10 +255,13 @@ systemctl() {
     daemon-reload) ;;
     enable) [[ "${1:-}" == "--now" ]] && shift && for u in "$@"; do start_unit "$u"; done ;;
     start) for u in "$@"; do start_unit "$u"; done ;;
-    stop) for u in "$@"; do
-      [[ -n "${UNIT_PID[$u]:-}" ]] && stop_pgroup "${UNIT_PID[$u]}"
-      unset "UNIT_PID[$u]"
-    done ;;
+    stop)
+      local pids=()
+      for u in "$@"; do
+        [[ -n "${UNIT_PID[$u]:-}" ]] && pids+=("${UNIT_PID[$u]}")
+        unset "UNIT_PID[$u]"
+      done
+      [[ ${#pids[@]} -eq 0 ]] || stop_pgroup "${pids[@]}" ;;
     restart) systemctl stop "$@" && systemctl start "$@" ;;
     reload)
       [[ "$1" == nginx ]] || fail "systemctl reload $1 is not emulated"
