@@ -498,10 +498,11 @@ say "HTTP redirects to HTTPS: ok"
 "${CURL[@]}" -o "$WORK/home.html" -D "$WORK/hhome" "$BASE/"
 head -n1 "$WORK/hhome" | grep -q ' 200' || fail "home: $(head -n1 "$WORK/hhome")"
 [[ "$(grep -ci '^strict-transport-security:' "$WORK/hhome")" == 1 ]] || fail "home: HSTS header missing or repeated"
-for expect in "strict-transport-security: max-age=31536000; includeSubDomains; preload" \
-  "x-content-type-options: nosniff" "x-frame-options: DENY" "referrer-policy: same-origin" \
-  "content-security-policy: default-src 'self'"; do
-  grep -qiF "$expect" "$WORK/hhome" || fail "home: no '$expect' header"
+for expect in "Strict-Transport-Security|max-age=31536000; includeSubDomains; preload" \
+  "X-Content-Type-Options|nosniff" "X-Frame-Options|DENY" "Referrer-Policy|same-origin" \
+  "Content-Security-Policy|default-src 'self'" "Content-Security-Policy|frame-ancestors 'none'"; do
+  [[ "$(header "${expect%%|*}" "$WORK/hhome")" == *"${expect#*|}"* ]] ||
+    fail "home: ${expect%%|*} does not say ${expect#*|}: $(cat "$WORK/hhome")"
 done
 grep -q "Book a slot, get a token" "$WORK/home.html" || fail "home page content missing"
 say "home over HTTPS with HSTS, nosniff, X-Frame-Options, Referrer-Policy, CSP: ok"
