@@ -63,7 +63,8 @@ PY
 export APP_USER APP_DIR="$APP" STATE_DIR="$WORK/var/lib/bookmytoken" \
   BACKUP_DIR="$WORK/var/backups/bookmytoken" LOG_DIR="$WORK/var/log/bookmytoken" \
   ACME_DIR="$WORK/var/www/letsencrypt" ETC_DIR="$WORK/etc"
-mkdir -p "$NGX"/{sites-available,sites-enabled,tmp} "$LOGS" "$MAILDIR" "$WORK/etc/systemd/system"
+mkdir -p "$NGX"/{sites-available,sites-enabled,tmp} "$LOGS" "$MAILDIR"/{new,cur,tmp} \
+  "$WORK/etc/systemd/system"
 
 # --- Clean-up, whatever happens -------------------------------------------------------------
 declare -A UNIT_PID=() UNIT_LOGPOS=()
@@ -77,7 +78,7 @@ cleanup() {
   say "cleaning up"
   [[ -f "$NGX/nginx.pid" ]] && kill -QUIT "$(cat "$NGX/nginx.pid")" 2>/dev/null
   stop_pgroup "${UNIT_PID[@]}" "${PIDS[@]}"
-  sleep 0.5
+  say "processes stopped"
   mariadb -uroot -e "DROP DATABASE IF EXISTS \`$DB_NAME\`; DROP DATABASE IF EXISTS \`${DB_NAME}_restored\`;
     DROP USER IF EXISTS '$DB_NAME'@'127.0.0.1';" 2>/dev/null
   [[ $STARTED_MARIADB -eq 1 ]] && mariadb-admin -uroot shutdown 2>/dev/null
