@@ -78,7 +78,7 @@ cleanup() {
   say "cleaning up"
   [[ -f "$NGX/nginx.pid" ]] && kill -QUIT "$(cat "$NGX/nginx.pid")" 2>/dev/null
   stop_pgroup "${UNIT_PID[@]}" "${PIDS[@]}"
-  say "processes stopped"
+  say "processes stopped; removing the database, user and files"
   mariadb -uroot -e "DROP DATABASE IF EXISTS \`$DB_NAME\`; DROP DATABASE IF EXISTS \`${DB_NAME}_restored\`;
     DROP USER IF EXISTS '$DB_NAME'@'127.0.0.1';" 2>/dev/null
   [[ $STARTED_MARIADB -eq 1 ]] && mariadb-admin -uroot shutdown 2>/dev/null
@@ -520,7 +520,7 @@ say "static file /static/$static_path served by nginx: ok"
 
 # Sign up; the verification email (sent by the web process or queued for the worker) names the site.
 EMAIL="smoke-$RUN_ID@example.in"
-PASSWORD="smoke-Pass-$RUN_ID-x"
+PASSWORD="harbour-Lantern-$RANDOM-quill"
 JAR="$WORK/cookies"
 csrf_of() { sed -n 's/.*name="csrfmiddlewaretoken" value="\([^"]*\)".*/\1/p' "$1" | head -n1; }
 "${CURL[@]}" -c "$JAR" -b "$JAR" -o "$WORK/signup.html" "$BASE/accounts/signup/"
@@ -533,7 +533,8 @@ code="$("${CURL[@]}" -c "$JAR" -b "$JAR" -o "$WORK/signup-post.html" -w '%{http_
   --data-urlencode "name=Smoke Test" --data-urlencode "email=$EMAIL" \
   --data-urlencode "password1=$PASSWORD" --data-urlencode "password2=$PASSWORD" \
   "$BASE/accounts/signup/")"
-[[ "$code" == 302 ]] || fail "sign-up answered $code"
+form_errors() { grep -o 'invalid-feedback[^<]*<[^<]*\|alert-[a-z]*"[^<]*<[^<]*' "$1" | head -n5 | xargs; }
+[[ "$code" == 302 ]] || fail "sign-up answered $code: $(form_errors "$WORK/signup-post.html")"
 say "signed up $EMAIL; waiting up to $POLL_SECONDS s for the email"
 mail_file=""
 deadline=$(($(date +%s) + POLL_SECONDS))
