@@ -137,9 +137,10 @@ VENV="$(readlink -f "$REPO/.venv")"
 
 # --- The README, and running its lines ------------------------------------------------------
 README="$REPO/README.md"
+README_FROM=0 # lines before this one are not searched (the upgrade part repeats commands)
 readme_line() { # the line number of an exact line of the Deploying section, or failure
-  WANT="$1" awk '/^## Deploying/ {s = 1; next} /^## / {s = 0}
-    s && $0 == ENVIRON["WANT"] {print NR; found = 1; exit} END {exit !found}' "$README"
+  WANT="$1" awk -v from="$README_FROM" '/^## Deploying/ {s = 1; next} /^## / {s = 0}
+    s && NR > from && $0 == ENVIRON["WANT"] {print NR; found = 1; exit} END {exit !found}' "$README"
 }
 rewrite() { # the README's paths, names and ports -> this machine's
   sed -E \
@@ -628,16 +629,21 @@ snapshot() {
   cat "$ETC_DIR/cron.d/bookmytoken" "$ETC_DIR/logrotate.d/bookmytoken"
 }
 before="$(snapshot)"
+README_FROM="$(grep -n '^\*\*Deploying a new version\.\*\*' "$README" | cut -d: -f1)"
+[[ -n "$README_FROM" ]] || fail "the README has no 'Deploying a new version' part"
+readme 'cd /srv/bookmytoken'
 readme 'sudo -u bookmytoken git rev-parse HEAD' >/dev/null
 readme 'sudo -u bookmytoken deploy/mysql-backup.sh' >>"$LOGS/backup.log"
 readme 'sudo -u bookmytoken git pull --ff-only' >/dev/null
-readme_line 'sudo -u bookmytoken .venv/bin/pip install -r requirements.txt' >/dev/null
+readme 'sudo -u bookmytoken .venv/bin/pip install -r requirements.txt' >>"$LOGS/pip.log" 2>&1
 readme 'sudo deploy/install.sh' >/dev/null
+readme 'sudo -u bookmytoken .venv/bin/python manage.py check --deploy --fail-level WARNING'
 [[ "$(snapshot)" == "$before" ]] || fail "a second deploy/install.sh changed owners, modes or files"
 say "deploy/install.sh a second time changes nothing: ok"
 readme 'sudo -u bookmytoken .venv/bin/python manage.py migrate' >>"$LOGS/migrate.log"
 readme 'sudo -u bookmytoken .venv/bin/python manage.py sync_site'
 readme 'sudo -u bookmytoken .venv/bin/python manage.py collectstatic --noinput' >>"$LOGS/collectstatic.log"
+readme '[ ! -d locale ] || sudo -u bookmytoken .venv/bin/python manage.py compilemessages --ignore=.venv'
 readme 'sudo systemctl restart bookmytoken-web bookmytoken-worker bookmytoken-beat'
 out="$(readme "curl -s --resolve $DOMAIN:443:127.0.0.1 https://$DOMAIN/healthz")"
 check_health "$out"
