@@ -274,7 +274,7 @@ systemctl() {
       fi ;;
     *) fail "systemctl $verb is not emulated" ;;
   esac
-  if [[ "$verb" == enable || "$verb" == start || "$verb" == restart ]]; then wait_for_units; fi
+  if [[ "$verb" == enable || "$verb" == start ]]; then wait_for_units; fi
 }
 
 # Supporting processes: a private Redis and an SMTP sink that writes a Maildir.
