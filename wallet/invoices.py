@@ -4,23 +4,15 @@ Rendering: one base template (templates/wallet/invoice_base.html) turned into a 
 django-weasyprint; numbering: ``wallet.services.invoice_issue``.
 """
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, is_dataclass
-from datetime import date, time
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language
 
 from providers.models import Provider
 
-from .fragments import template_digest
 from .models import Invoice
 
 PAISE = Decimal("0.01")
@@ -138,57 +130,13 @@ def platform_tax(amount: Decimal, provider: Provider) -> TaxBreakdown | None:
     return gst_inclusive(amount, interstate=interstate)
 
 
-# Rendered PDFs are kept this long; a key changes whenever what the invoice shows would change.
-PDF_CACHE_SECONDS = 7 * 24 * 3600
-
-
-def _plain(value):
-    """What an invoice may show: plain values, lists, dicts and the tax dataclasses.
-
-    A model instance in the context is refused, so no field can reach the PDF without also
-    reaching its cache key.
-    """
-    if isinstance(value, Promise):
-        return str(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, date | time):  # a datetime is a date, offset included
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    raise TypeError(f"An invoice shows plain data only, not {type(value).__name__}.")
-
-
-def pdf_cache_key(request: HttpRequest, *, number: str, template: str, context: dict) -> str:
-    """The invoice number plus a digest of everything that decides the PDF's content.
-
-    That is the data the template is given (``context``, plain values only), the template
-    sources, the language and time zone it is rendered in and the base URL WeasyPrint
-    resolves links against: any change to what the invoice shows is a new key, and the
-    invoice HTML is only rendered when the PDF has to be laid out.
-    """
-    data = json.dumps(context, sort_keys=True, default=_plain, ensure_ascii=False)
-    digest = hashlib.sha256(
-        "\n".join(
-            (
-                template_digest(template),
-                get_language() or "",
-                timezone.get_current_timezone_name(),
-                _base_url(request),
-                data,
-            )
-        ).encode()
-    ).hexdigest()
-    return f"invoice-pdf:{number}:{digest}"
-
-
 def _base_url(request: HttpRequest) -> str:
     return getattr(settings, "WEASYPRINT_BASEURL", None) or request.build_absolute_uri("/")
 
 
 def _render_pdf(*, template: str, context: dict, base_url: str) -> bytes:
     """Lay the PDF out from ``context`` alone: no request, so no context processors."""
-    # Imported here: WeasyPrint is heavy to load and only a PDF that is not cached needs it.
+    # Imported here: WeasyPrint is heavy to load and only invoice downloads need it.
     from django_weasyprint.views import WeasyTemplateResponse
 
     class InvoicePDF(WeasyTemplateResponse):
@@ -201,21 +149,14 @@ def _render_pdf(*, template: str, context: dict, base_url: str) -> bytes:
 def pdf_response(
     request: HttpRequest, *, invoice: Invoice, template: str, context: dict
 ) -> HttpResponse:
-    """The invoice as a downloadable PDF named after its number.
-
-    ``context`` holds plain data (see ``_plain``). WeasyPrint takes ~0.3 s a page, so the PDF
-    is laid out once per distinct content and served from the cache after that.
-    """
+    """The invoice as a downloadable PDF named after its number, laid out on each download
+    (an invoice is opened a handful of times, so it is not worth a cache entry)."""
     context = {
         "invoice": {"number": invoice.number, "issued_at": invoice.issued_at},
         "amount_words": amount_in_words(context.get("total", invoice.amount)),
         **context,
     }
-    key = pdf_cache_key(request, number=invoice.number, template=template, context=context)
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = _render_pdf(template=template, context=context, base_url=_base_url(request))
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    pdf = _render_pdf(template=template, context=context, base_url=_base_url(request))
     return HttpResponse(
         pdf,
         content_type="application/pdf",

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.sites.models import Site
-from django.core import mail
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -28,7 +27,7 @@ def test_sync_site_refuses_a_site_url_without_host(settings):
         call_command("sync_site")
 
 
-def test_signup_email_names_the_site_not_example_com(client, settings):
+def test_signup_email_names_the_site_not_example_com(client, settings, deliver_mail):
     settings.SITE_URL = "https://bookmytoken.in"
     call_command("sync_site")
     response = client.post(
@@ -43,7 +42,7 @@ def test_signup_email_names_the_site_not_example_com(client, settings):
         },
     )
     assert response.status_code == 302
-    body = mail.outbox[-1].body
+    body = deliver_mail()[-1].body
     assert "Hello from BookMyToken!" in body
     assert "an account on bookmytoken.in" in body
     assert "example.com" not in body

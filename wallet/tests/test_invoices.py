@@ -166,7 +166,7 @@ def test_no_invoice_for_adjustments_or_unknown_rows(client):
     assert not Invoice.objects.exists()
 
 
-def test_fee_invoice_is_served_from_the_cache_until_the_fee_is_refunded(client, settings):
+def test_fee_invoice_shows_the_refund_once_the_fee_is_refunded(client, settings):
     settings.PLATFORM_GSTIN = "29ABCDE1234F1Z5"
     provider = ProviderFactory()
     fund(provider, "100")
@@ -180,9 +180,6 @@ def test_fee_invoice_is_served_from_the_cache_until_the_fee_is_refunded(client, 
     client.force_login(provider.user)
     first = client.get(url)
     assert "Refunded" not in pdf_text(first.content)
-    again = client.get(url)
-    assert again.templates == []  # the cached PDF, no HTML rendered
-    assert again.content == first.content
 
     services.credit(
         provider=provider,
@@ -191,5 +188,4 @@ def test_fee_invoice_is_served_from_the_cache_until_the_fee_is_refunded(client, 
         reference_id="appt-43",
     )
     refunded = client.get(url)
-    assert [t.name for t in refunded.templates][:1] == ["wallet/invoice_platform.html"]
     assert "Refunded to wallet" in pdf_text(refunded.content)
