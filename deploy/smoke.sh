@@ -222,12 +222,18 @@ start_unit() {
     [[ -d "$STATE_DIR" && "$(basename "$STATE_DIR")" == "$dir" ]] ||
       fail "$name: StateDirectory=$dir is not $STATE_DIR"
   done < <(sed -n 's/^StateDirectory=//p' "$file")
+  # PrivateTmp=true: a /tmp of the unit's own (the mail queue's lock file lives there).
+  local tmp=/tmp
+  if [[ "$(sed -n 's/^PrivateTmp=//p' "$file")" == true ]]; then
+    tmp="$WORK/tmp/$name"
+    install -d -o "$user" -m 0700 "$tmp"
+  fi
   say "start $name: $exec_start"
   touch "$LOGS/$name.log"
   UNIT_LOGPOS[$name]="$(wc -l <"$LOGS/$name.log")"
   # shellcheck disable=SC2086 # ExecStart is split on spaces, as systemd does
   (cd "$wd" && exec setsid env -i PATH=/usr/bin:/bin HOME="$APP" LANG=C.UTF-8 "${envs[@]}" \
-    GUNICORN_BIND="127.0.0.1:$GUNICORN_PORT" GUNICORN_WORKERS=2 \
+    TMPDIR="$tmp" GUNICORN_BIND="127.0.0.1:$GUNICORN_PORT" GUNICORN_WORKERS=2 \
     setpriv --reuid="$user" --regid="$(id -g "$user")" --init-groups $exec_start \
     >>"$LOGS/$name.log" 2>&1) &
   UNIT_PID[$name]=$!
