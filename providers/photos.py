@@ -12,7 +12,6 @@ import secrets
 from io import BytesIO
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # Larger than any shop photo needs; bigger images are refused before decoding.
@@ -25,6 +24,9 @@ class PhotoError(ValueError):
 
 def photo_reencode(upload) -> ContentFile:
     """A fresh JPEG/PNG/WebP file of ``upload``'s pixels under a random name."""
+    # Imported here: Pillow is heavy and only the photo upload needs it.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     upload.seek(0)
     try:
         with Image.open(upload) as source:
