@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from providers import selectors as provider_selectors
 from providers.models import Category, Provider, Service, TimeOff, WorkingHours
+from wallet.models import Invoice
 
 from . import slots
 from .models import Appointment, QueueDay
@@ -342,3 +343,16 @@ def minutes_until_turn(appointment: Appointment, status: QueueStatus) -> int:
     ahead = [a for a in status.upcoming if a.token_number < appointment.token_number]
     total = sum(int(a.duration.total_seconds() // 60) for a in ahead)
     return total // max(appointment.provider.capacity, 1)
+
+
+def booking_documents(appointment: Appointment, *, for_shop: bool) -> list[Invoice]:
+    """The invoice and credit note a booking made for its customer and, for the shop (and
+    staff), also the platform's fee invoice and fee credit note: one query, oldest first."""
+    kinds = [Invoice.Kind.BOOKING]
+    if for_shop:
+        kinds.append(Invoice.Kind.BOOKING_FEE)
+    return list(
+        Invoice.objects.filter(reference_id=appointment.fee_reference, kind__in=kinds)
+        .only("pk", "number", "kind", "doc_type", "issued_at")
+        .order_by("issued_at", "id")
+    )

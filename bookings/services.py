@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from providers.models import Provider, Service
 from wallet import services as wallet_services
-from wallet.models import WalletTransaction
+from wallet.models import Invoice, WalletTransaction
 
-from . import selectors, signals, slots, tasks
+from . import invoices, selectors, signals, slots, tasks
 from .models import Appointment, QueueDay
 
 Status = Appointment.Status
@@ -195,6 +195,8 @@ def _fee_refused(provider: Provider, exc: wallet_services.InsufficientBalance) -
 
 
 def _mark_confirmed(provider: Provider, appointment: Appointment, actor: User | None) -> None:
+    """Charge the fee (the platform's invoice to the shop is issued with it), confirm, and
+    issue the shop's invoice to the customer: all in the caller's transaction."""
     _charge_fee(provider, appointment)
     appointment.status = Status.CONFIRMED
     appointment.confirmed_at = timezone.now()
@@ -202,6 +204,7 @@ def _mark_confirmed(provider: Provider, appointment: Appointment, actor: User | 
     appointment.save(
         update_fields=["status", "confirmed_at", "confirmed_by", "fee_charged", "updated_at"]
     )
+    invoices.booking_invoice_issue(appointment=appointment, provider=provider)
 
 
 @transaction.atomic
@@ -391,6 +394,8 @@ def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "
             notes=_("Fee refund, cancelled token %(token)s on %(date)s")
             % {"token": appointment.token_number, "date": appointment.booking_date},
         )
+    # The customer's invoice (issued at confirmation) is reversed by a credit note.
+    invoices.booking_credit_note_issue(appointment=appointment, reason=reason)
     appointment.status = Status.CANCELLED
     appointment.cancelled_at = timezone.now()
     appointment.cancelled_by = actor
@@ -496,3 +501,41 @@ def queue_reset(*, provider: Provider, actor: User, day: date | None = None) -> 
     state.now_serving = 0
     state.save(update_fields=["now_serving", "updated_at"])
     return state
+
+
+def booking_documents_backfill() -> int:
+    """Issue the invoice of every confirmed, completed or no-show booking that has none (or
+    one numbered before snapshots), and the credit note of every booking cancelled after its
+    invoice. Returns how many bookings were documented."""
+    done = set(
+        Invoice.objects.filter(kind=Invoice.Kind.BOOKING)
+        .exclude(snapshot={})
+        .values_list("doc_type", "reference_id")
+    )
+    invoiced = {ref for doc_type, ref in done if doc_type == Invoice.DocType.INVOICE}
+    credited = {ref for doc_type, ref in done if doc_type == Invoice.DocType.CREDIT_NOTE}
+    numbered = set(
+        Invoice.objects.filter(
+            kind=Invoice.Kind.BOOKING, doc_type=Invoice.DocType.INVOICE
+        ).values_list("reference_id", flat=True)
+    )
+    count = 0
+    candidates = Appointment.objects.filter(
+        status__in=(Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED)
+    ).order_by("id")
+    for appointment in candidates.iterator():
+        ref = appointment.fee_reference
+        cancelled = appointment.status == Status.CANCELLED
+        if cancelled and (ref not in numbered or ref in credited):
+            continue  # never invoiced, or already credited
+        if not cancelled and ref in invoiced:
+            continue
+        with transaction.atomic():
+            provider, appointment = _lock_appointment(appointment)
+            invoices.booking_invoice_issue(appointment=appointment, provider=provider)
+            if cancelled:
+                invoices.booking_credit_note_issue(
+                    appointment=appointment, reason=appointment.cancel_reason
+                )
+        count += 1
+    return count

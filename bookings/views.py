@@ -20,12 +20,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from providers import public_cache
 from providers.models import Provider, Service, TimeOff, WorkingHours
 from providers.selectors import provider_for_user
+from wallet.invoices import pdf_response
 
 from . import selectors, services
 from .forms import (
@@ -451,6 +453,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_customer": is_customer,
             "is_provider": is_provider,
             "can_change": is_customer and services.customer_can_change(appointment),
+            "documents": selectors.booking_documents(
+                appointment, for_shop=is_provider or request.user.is_staff
+            ),
             **_queue_context(appointment),
         },
     )
@@ -478,6 +483,22 @@ def ics(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{pk}.ics"'
     return response
+
+
+@login_required
+@never_cache
+@require_GET
+def invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking's invoice as PDF (issued at confirmation; 404 before). Writes nothing."""
+    appointment = _visible_appointment(request, pk)
+    issued = [
+        document
+        for document in selectors.booking_documents(appointment, for_shop=False)
+        if not document.is_credit_note
+    ]
+    if not issued:
+        raise Http404(_("An invoice is issued once the booking is confirmed."))
+    return pdf_response(issued[0])
 
 
 @login_required

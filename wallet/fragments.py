@@ -1,4 +1,4 @@
-"""Keys for rendered output kept in the cache (the wallet page body, invoice PDFs).
+"""Keys for rendered output kept in the cache (the wallet page body).
 
 A key holds everything that decides the output, so an entry never needs invalidating: the
 data shown, the language and time zone, and the template sources themselves, so that a

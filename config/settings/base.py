@@ -303,6 +303,8 @@ CELERY_BEAT_SCHEDULE["wallet-reconcile-payments"] = {
 PLATFORM_NAME = "BookMyToken"
 PLATFORM_GSTIN = env("PLATFORM_GSTIN", default="")
 PLATFORM_ADDRESS = env("PLATFORM_ADDRESS", default="Bengaluru, Karnataka, India")
+# The platform's state on its invoices when PLATFORM_GSTIN is empty (a GSTIN names its own).
+PLATFORM_STATE = env("PLATFORM_STATE", default="29-Karnataka")
 
 LOGGING = {
     "version": 1,
