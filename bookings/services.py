@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -271,7 +271,10 @@ def appointment_book(
         try:
             with transaction.atomic():
                 _mark_confirmed(provider, appointment, created_by if customer is None else None)
-        except wallet_services.InsufficientBalance:
+        except wallet_services.InsufficientBalance as exc:
+            if customer is None:
+                # A walk-in is served now, and service comes after the fee: no booking.
+                raise _fee_refused(provider, exc) from exc
             appointment.status = Status.PENDING
             appointment.fee_charged = Decimal("0.00")
     _notify(appointment.pk, "created")
@@ -316,8 +319,9 @@ def appointment_confirm(*, appointment: Appointment, actor: User) -> Appointment
         raise BookingNotAllowed(_("Only the business can confirm a booking."))
     if appointment.status != Status.PENDING:
         raise _refuse(appointment, _("confirmed"))
-    if appointment.ends_at <= timezone.now():
-        raise InvalidTransition(_("This booking's time has passed."))
+    if appointment.starts_at <= timezone.now():
+        # Unconfirmed when its slot began: it expires (appointments_expire), never served.
+        raise InvalidTransition(_("This booking's slot has begun; it can no longer be confirmed."))
     try:
         with transaction.atomic():
             _mark_confirmed(provider, appointment, actor)
@@ -357,6 +361,46 @@ def appointment_no_show(*, appointment: Appointment, actor: User) -> Appointment
     appointment.no_show_at = timezone.now()
     appointment.save(update_fields=["status", "no_show_at", "updated_at"])
     return appointment
+
+
+@transaction.atomic
+def appointment_expire(*, appointment_id: int, now: datetime | None = None) -> Appointment | None:
+    """pending → expired, once its slot has begun unconfirmed (its fee never paid): the slot
+    is free again and the customer is told. None when it is no longer pending or not due."""
+    now = now or timezone.now()
+    appointment = Appointment.objects.filter(pk=appointment_id).only("provider_id").first()
+    if appointment is None:
+        return None
+    provider, appointment = _lock_appointment(appointment)
+    if appointment.status != Status.PENDING or appointment.starts_at > now:
+        return None
+    appointment.status = Status.EXPIRED
+    appointment.expired_at = now
+    appointment.save(update_fields=["status", "expired_at", "updated_at"])
+    _notify(appointment.pk, "expired")
+    return appointment
+
+
+def appointments_expire(*, now: datetime | None = None) -> list[int]:
+    """Expire every pending booking whose slot has begun; returns their ids. Each is its own
+    short transaction, so one shop's lock never holds up another's. Safe to run twice at once:
+    the second finds them no longer pending."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    due = (
+        Appointment.objects.filter(status=Status.PENDING)
+        .filter(
+            Q(booking_date__lt=local.date())
+            | Q(booking_date=local.date(), slot_time__lte=local.time())
+        )
+        .order_by("booking_date", "slot_time", "pk")
+        .values_list("pk", flat=True)
+    )
+    expired = []
+    for pk in list(due):
+        if appointment_expire(appointment_id=pk, now=now) is not None:
+            expired.append(pk)
+    return expired
 
 
 def customer_can_change(appointment: Appointment, now: datetime | None = None) -> bool:
@@ -467,27 +511,26 @@ def appointment_reschedule(
 
 @transaction.atomic
 def queue_advance(*, provider: Provider, actor: User, day: date | None = None) -> QueueDay:
-    """Call the next active token of the day: "now serving" moves to it."""
+    """Call the next confirmed booking of the day in serving order (slot time, then token):
+    "now serving" moves to its token. A pending booking is not called: its fee is unpaid."""
     provider = _lock_provider(provider.pk)
     if actor.pk != provider.user_id and not actor.is_staff:
         raise BookingNotAllowed(_("Only the business can move its queue."))
     day = day or _now().date()
     state, _created = QueueDay.objects.get_or_create(provider=provider, date=day)
-    following = (
-        Appointment.objects.filter(
-            provider=provider,
-            booking_date=day,
-            status__in=Appointment.ACTIVE_STATUSES,
-            token_number__gt=state.now_serving,
-        )
-        .order_by("token_number")
-        .values_list("token_number", flat=True)
-        .first()
-    )
-    if following is None:
+    status = selectors.queue_status(provider, day)
+    if not status.upcoming:
+        if status.awaiting_fee:
+            raise BookingNotAllowed(
+                _(
+                    "No confirmed booking is waiting. Pending bookings are called once they are "
+                    "confirmed and their fee is paid."
+                )
+            )
         raise BookingNotAllowed(_("No one else is waiting in today's queue."))
-    state.now_serving = following
-    state.save(update_fields=["now_serving", "updated_at"])
+    state.now_serving = status.upcoming[0].token_number
+    state.called_at = timezone.now()
+    state.save(update_fields=["now_serving", "called_at", "updated_at"])
     return state
 
 
@@ -499,7 +542,8 @@ def queue_reset(*, provider: Provider, actor: User, day: date | None = None) -> 
         raise BookingNotAllowed(_("Only the business can move its queue."))
     state, _created = QueueDay.objects.get_or_create(provider=provider, date=day or _now().date())
     state.now_serving = 0
-    state.save(update_fields=["now_serving", "updated_at"])
+    state.called_at = None
+    state.save(update_fields=["now_serving", "called_at", "updated_at"])
     return state
 
 

@@ -19,7 +19,15 @@ from .models import Appointment
 
 logger = logging.getLogger(__name__)
 
-EVENTS = ("created", "confirmed", "cancelled", "rescheduled", "reminder_24h", "reminder_1h")
+EVENTS = (
+    "created",
+    "confirmed",
+    "cancelled",
+    "rescheduled",
+    "expired",
+    "reminder_24h",
+    "reminder_1h",
+)
 REMINDERS = {"reminder_24h": timedelta(hours=24), "reminder_1h": timedelta(hours=1)}
 
 
@@ -135,3 +143,11 @@ def send_reminders() -> int:
 def refresh_next_free() -> int:
     """Recompute every public shop's soonest free slot for the "soonest" search sort."""
     return next_free.refresh()
+
+
+@shared_task
+def expire_pending() -> int:
+    """Expire pending bookings whose slot has begun unconfirmed; returns how many."""
+    from .services import appointments_expire  # services imports this module
+
+    return len(appointments_expire())

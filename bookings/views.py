@@ -433,8 +433,7 @@ def _queue_context(appointment: Appointment) -> dict:
     return {
         "show_queue": True,
         "now_serving": status.now_serving,
-        "wait_minutes": selectors.minutes_until_turn(appointment, status),
-        "ahead": sum(1 for a in status.upcoming if a.token_number < appointment.token_number),
+        "place": selectors.queue_place(appointment, status),
     }
 
 
@@ -625,7 +624,7 @@ def provider_bookings(request: HttpRequest, provider: Provider) -> HttpResponse:
             if term.isdigit():
                 match |= Q(token_number=int(term))
             rows = rows.filter(match)
-    rows = rows.filter(booking_date=day).order_by("token_number")
+    rows = rows.filter(booking_date=day).order_by("slot_time", "token_number")  # serving order
     return render(
         request,
         "bookings/provider_bookings.html",

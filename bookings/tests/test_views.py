@@ -20,6 +20,7 @@ from providers.tests.factories import (
 )
 from wallet.models import WalletTransaction
 from wallet.services import credit
+from wallet.tests.factories import fund
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -35,6 +36,14 @@ def book(service, customer, at=time(10), day=MONDAY):
     return services.appointment_book(
         customer=customer, service=service, booking_date=day, slot_time=at
     )
+
+
+def confirmed(service, customer, at=time(10), day=MONDAY):
+    """A booking its shop has confirmed, the fee paid from a funded wallet: it can be served."""
+    if service.provider.wallet_balance < 50:
+        fund(service.provider, "100")
+    appointment = book(service, customer, at=at, day=day)
+    return services.appointment_confirm(appointment=appointment, actor=service.provider.user)
 
 
 # --- discovery -------------------------------------------------------------------------------
@@ -389,17 +398,18 @@ def test_bad_reschedule_writes_nothing(client, appointment, data):
 
 
 def test_customer_sees_the_live_queue_on_the_booking_page(client, service, customer):
-    book(service, CustomerFactory(), at=time(9))
-    book(service, CustomerFactory(), at=time(9, 30))
-    mine = book(service, customer, at=time(10))
+    confirmed(service, CustomerFactory(), at=time(9))
+    confirmed(service, CustomerFactory(), at=time(9, 30))
+    mine = confirmed(service, customer, at=time(10))
     client.force_login(customer)
     url = reverse("bookings:detail_queue", args=[mine.pk])
     services.queue_advance(provider=service.provider, actor=service.provider.user)
     text = client.get(url).text
     assert 'fs-3 fw-bold">1<' in text and 'fs-3 fw-bold">3<' in text
-    assert "About 30 minutes to go (1 ahead of you)" in " ".join(text.split())
+    # 07:00 now, the slot at 10:00: never earlier than the slot, told as a clock time.
+    assert "Expected at about 10:00 AM (1 ahead of you)" in " ".join(text.split())
     services.queue_advance(provider=service.provider, actor=service.provider.user)
-    assert "You are next." in client.get(url).text
+    assert "1 ahead" not in client.get(url).text
     services.queue_advance(provider=service.provider, actor=service.provider.user)
     assert "your turn now" in client.get(url).text
 
@@ -480,6 +490,7 @@ def test_provider_cancel_needs_a_reason(client, appointment):
 
 
 def test_walk_in_form(client, service, frozen):
+    fund(service.provider, "100")
     frozen.move_to("2026-12-07T10:05+05:30")
     client.force_login(service.provider.user)
     url = reverse("bookings:walk_in")
@@ -503,8 +514,8 @@ def test_walk_in_with_another_providers_service_is_refused(client, service):
 
 
 def test_queue_board_is_public_and_moves(client, service, customer):
-    book(service, customer, at=time(9))
-    book(service, CustomerFactory(), at=time(9, 30))
+    confirmed(service, customer, at=time(9))
+    confirmed(service, CustomerFactory(), at=time(9, 30))
     board = reverse("bookings:queue", args=[service.provider.slug])
     assert client.get(board).status_code == 200
     client.force_login(service.provider.user)
@@ -520,7 +531,8 @@ def test_queue_board_of_unapproved_provider_is_404(client):
     assert client.get(reverse("bookings:queue", args=[hidden.slug])).status_code == 404
 
 
-def test_dashboard_shows_todays_bookings_and_queue_controls(client, appointment):
+def test_dashboard_shows_todays_bookings_and_queue_controls(client, service, customer):
+    appointment = confirmed(service, customer)
     client.force_login(appointment.provider.user)
     response = client.get(reverse("bookings:dashboard"))
     assert response.status_code == 200

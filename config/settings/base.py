@@ -152,6 +152,12 @@ CELERY_BEAT_SCHEDULE["bookings-send-reminders"] = {
     "task": "bookings.tasks.send_reminders",
     "schedule": timedelta(minutes=5),
 }
+# Pending bookings still unconfirmed (fee unpaid) when their slot begins expire and free the
+# slot. Cron alternative: `manage.py expire_bookings` every minute.
+CELERY_BEAT_SCHEDULE["bookings-expire-pending"] = {
+    "task": "bookings.tasks.expire_pending",
+    "schedule": timedelta(minutes=1),
+}
 # Each shop's soonest free slot, for sorting search results by it. Cron alternative:
 # `manage.py refresh_next_free` every minute.
 CELERY_BEAT_SCHEDULE["bookings-refresh-next-free"] = {
