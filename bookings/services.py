@@ -110,6 +110,28 @@ def _fresh_service(service_id: int) -> Service:
     ).get(pk=service_id)
 
 
+def slot_refusal(reason: slots.Unbookable, provider: Provider) -> BookingError:
+    """The error (and message a person reads) for each reason ``slots.unbookable_reason``
+    gives; the booking page shows the same words."""
+    Reason = slots.Unbookable
+    params = {
+        "shop": provider.shop_name,
+        "days": provider.max_days_ahead,
+        "minutes": provider.min_notice_minutes,
+    }
+    messages = {
+        Reason.PAST: _("That date is in the past. Pick today or a later day."),
+        Reason.BEYOND_HORIZON: _("%(shop)s takes bookings up to %(days)s days ahead."),
+        Reason.CLOSED: _("%(shop)s is closed on this day."),
+        Reason.OFF_GRID: _("That time is not one of the bookable slots."),
+        Reason.TOO_SOON: _("That time is too soon: %(shop)s needs %(minutes)s minutes' notice."),
+        Reason.FULL: _("No free slots left on this day. Try another day."),
+    }
+    if reason == Reason.TAKEN:
+        return SlotUnavailable()
+    return BookingNotAllowed(messages[reason] % params)
+
+
 def _check_slot(
     *,
     provider: Provider,
@@ -128,42 +150,24 @@ def _check_slot(
     rules = selectors.rules_of(provider)
     if at_counter:
         rules = dataclasses.replace(rules, min_notice_minutes=-rules.step_minutes)
-    if booking_date < now.date():
-        raise BookingNotAllowed(_("That date is in the past."))
-    if not slots.is_within_horizon(booking_date, now.date(), rules):
-        raise BookingNotAllowed(
-            _("%(shop)s takes bookings up to %(days)s days ahead.")
-            % {"shop": provider.shop_name, "days": provider.max_days_ahead}
+    if booking_date < now.date() or not slots.is_within_horizon(booking_date, now.date(), rules):
+        # Refused before reading the day (the same answer the full check gives).
+        no_day = slots.Schedule(weekly=(), overrides=(), rules=rules)
+        reason = slots.unbookable_reason(
+            day=booking_date, start=slot_time, schedule=no_day, duration=0, taken=(), now=now
         )
+        raise slot_refusal(reason, provider)
     day = selectors.booking_day(provider, booking_date, exclude_id=exclude_id)
-    schedule = dataclasses.replace(day.schedule, rules=rules)
-    intervals = slots.working_intervals(booking_date, schedule)
-    if not intervals:
-        raise BookingNotAllowed(_("%(shop)s is closed that day.") % {"shop": provider.shop_name})
-    start = slots.to_minutes(slot_time)
-    on_grid = any(
-        o <= start
-        and start + service.duration_minutes <= c
-        and (start - o) % rules.step_minutes == 0
-        for o, c in intervals
-    )
-    if not on_grid or slot_time.second or slot_time.microsecond:
-        raise BookingNotAllowed(_("That time is not one of the bookable slots."))
-    first = slots.earliest_start(booking_date, now, rules)
-    if first is None or start < first:
-        raise BookingNotAllowed(
-            _("That time is too soon: %(shop)s needs %(minutes)s minutes' notice.")
-            % {"shop": provider.shop_name, "minutes": provider.min_notice_minutes}
-        )
-    if not slots.is_free(
+    reason = slots.unbookable_reason(
         day=booking_date,
         start=slot_time,
-        schedule=schedule,
+        schedule=dataclasses.replace(day.schedule, rules=rules),
         duration=service.duration_minutes,
         taken=day.taken,
         now=now,
-    ):
-        raise SlotUnavailable()
+    )
+    if reason is not None:
+        raise slot_refusal(reason, provider)
     return day
 
 

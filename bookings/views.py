@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,11 +23,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from providers import public_cache
+from providers.mixins import provider_required
 from providers.models import Provider, Service, TimeOff, WorkingHours
-from providers.selectors import provider_for_user
 from wallet.invoices import pdf_response
 
-from . import selectors, services
+from . import selectors, services, slots
 from .forms import (
     BookForm,
     CancelForm,
@@ -46,24 +44,6 @@ PAGE_SIZE = 12
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def provider_required(view):
-    """Only a logged-in provider with a shop; the view receives it as ``provider``. The same
-    rules as the portal's ProviderRequiredMixin: customers and staff get 403, a provider without
-    a shop goes to onboarding."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_provider:
-            raise PermissionDenied
-        provider = provider_for_user(request.user)
-        if provider is None:
-            return redirect("providers:onboarding")
-        return view(request, *args, provider=provider, **kwargs)
-
-    return wrapper
 
 
 def _bookable_service(slug: str, service_id: int) -> Service:
@@ -260,31 +240,32 @@ def _day_from(request: HttpRequest) -> tuple[date | None, DayForm | None]:
 
 
 def _slot_context(service: Service, day: date | None, *, exclude_id: int | None = None) -> dict:
-    """The slots of ``day`` and why there are none (closed, past, beyond the horizon, full)."""
+    """The free slots of ``day`` and, when there are none, why (``slots.unbookable_reason``,
+    the rule the booking service applies too)."""
     if day is None:
         return {"day": None, "slots": []}
     provider = service.provider
-    today = timezone.localdate()
-    reason = ""
-    free = []
-    if day < today:
-        reason = _("That date is in the past. Pick today or a later day.")
-    elif day > today + timedelta(days=provider.max_days_ahead):
-        reason = _("%(shop)s takes bookings up to %(days)s days ahead.") % {
-            "shop": provider.shop_name,
-            "days": provider.max_days_ahead,
+    now = selectors.local_now()
+    schedule = selectors.schedule_for(provider, day, day)
+    taken = selectors.taken_on(provider, day, exclude_id=exclude_id)
+    reason = slots.unbookable_reason(
+        day=day,
+        start=None,
+        schedule=schedule,
+        duration=service.duration_minutes,
+        taken=taken,
+        now=now,
+    )
+    if reason is not None:
+        return {
+            "day": day,
+            "slots": [],
+            "no_slots_reason": services.slot_refusal(reason, provider).message,
         }
-    else:
-        free = selectors.day_slots(service, day, exclude_id=exclude_id)
-        if not free:
-            schedule = selectors.schedule_for(provider, day, day)
-            from .slots import working_intervals
-
-            if not working_intervals(day, schedule):
-                reason = _("%(shop)s is closed on this day.") % {"shop": provider.shop_name}
-            else:
-                reason = _("No free slots left on this day. Try another day.")
-    return {"day": day, "slots": free, "no_slots_reason": reason}
+    free = slots.free_slots(
+        day=day, schedule=schedule, duration=service.duration_minutes, taken=taken, now=now
+    )
+    return {"day": day, "slots": free, "no_slots_reason": ""}
 
 
 @require_GET

@@ -550,3 +550,47 @@ def test_provider_without_a_shop_is_sent_to_onboarding(client):
     response = client.get(reverse("bookings:provider_bookings"))
     assert response.status_code == 302
     assert response["Location"] == reverse("providers:onboarding")
+
+
+@pytest.mark.parametrize(
+    ("day", "at"),
+    [
+        (date(2026, 12, 6), time(10)),  # yesterday
+        (date(2026, 12, 13), time(10)),  # a Sunday: closed
+        (date(2027, 1, 30), time(10)),  # beyond the horizon
+    ],
+)
+def test_booking_page_and_booking_service_give_the_same_reason(client, service, day, at):
+    """One rule (slots.unbookable_reason) behind both: the page's words are the service's."""
+    with pytest.raises(services.BookingError) as refused:
+        book(service, CustomerFactory(), at=at, day=day)
+    page = client.get(
+        reverse("bookings:slots", args=[service.provider.slug, service.pk]),
+        {"date": day.isoformat()},
+    )
+    assert refused.value.message in page.content.decode().replace("&#x27;", "'")
+
+
+def test_portal_pages_share_one_access_rule(client, provider):
+    """Function views (bookings' portal) and class views (wallet, dashboard) answer alike."""
+    from accounts.tests.factories import ProviderUserFactory
+
+    pages = [
+        reverse("bookings:provider_bookings"),  # function view
+        reverse("bookings:walk_in"),  # function view
+        reverse("bookings:dashboard"),  # class view
+        reverse("wallet:home"),  # class view
+    ]
+    for page in pages:
+        client.logout()
+        response = client.get(page)
+        assert response.status_code == 302 and "/login/" in response["Location"], page
+        assert "next=" in response["Location"]
+        for outsider in (CustomerFactory(), StaffFactory()):
+            client.force_login(outsider)
+            assert client.get(page).status_code == 403, page
+        client.force_login(ProviderUserFactory())
+        response = client.get(page)
+        assert response["Location"] == reverse("providers:onboarding"), page
+        client.force_login(provider.user)
+        assert client.get(page).status_code == 200, page
