@@ -39,6 +39,31 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _media_and_email(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Django's test set-up swaps EMAIL_BACKEND for the in-memory one; put the queue back, so mail
+    # reaches mail.outbox only through delivery (the `deliver_mail` fixture), as in production.
+    settings.EMAIL_BACKEND = "post_office.EmailBackend"
+    # Each test's mail delivery takes its own lock, not the host-wide one.
+    settings.MAIL_LOCKFILE = str(tmp_path / "mail")
+
+
+@pytest.fixture
+def deliver_mail(db):
+    """Do what the mail worker does (queue recorded booking events, send the queued mail that is
+    due), then return Django's in-memory outbox. Mail is only queued by the code under test.
+
+    It runs post-office's own send step, without the lock-file loop of ``deliver_mail`` (that
+    loop closes the database connection, which a test's transaction cannot survive)."""
+    from django.core import mail
+    from post_office.mail import send_queued
+
+    from bookings.notifications import queue_pending
+
+    def deliver() -> list:
+        queue_pending()
+        send_queued()
+        return mail.outbox
+
+    return deliver
 
 
 @pytest.fixture(autouse=True)

@@ -22,8 +22,27 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class ChangedFieldsOnlyAdminMixin:
+    """Saving a change form writes only the columns the form changed.
+
+    ``Model.save()`` writes every column as it was loaded with the form, so a full save would
+    silently undo what a service changed meanwhile (a fee debited, a user blocked, sessions
+    ended); read-only fields alone do not stop that. New objects are saved whole.
+    """
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        columns = {f.name: f for f in obj._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in columns]
+        if changed:
+            stamped = [n for n, f in columns.items() if getattr(f, "auto_now", False)]
+            obj.save(update_fields=[*changed, *stamped])
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChangedFieldsOnlyAdminMixin, BaseUserAdmin):
     ordering = ["-created_at"]
     list_display = [
         "email",
@@ -58,8 +77,11 @@ class UserAdmin(BaseUserAdmin):
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        # Blocking goes through the actions (reason, sessions ended), never a bare checkbox.
-        return [*self.readonly_fields, "is_blocked"] if obj else self.readonly_fields
+        # Blocking goes through the actions (reason, sessions ended), never a bare checkbox;
+        # "email verified" follows allauth's confirmed address (accounts.signals).
+        if obj is None:
+            return self.readonly_fields
+        return [*self.readonly_fields, "is_blocked", "email_verified"]
 
     @admin.action(description=_("Block selected users (asks for a reason)"))
     def block_users(self, request, queryset):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .emails import queue_new_device_email
 from .identifiers import canonical_identifier
 from .ip import client_ip
 from .models import Device, LoginLog, User
@@ -145,6 +146,9 @@ def device_register_login(*, user: User, request: HttpRequest) -> tuple[Device |
                 device_id=device_id,
                 defaults={"user_agent": _user_agent(request), "ip_address": ip},
             )
+            if created and had_devices:
+                # Queued with the device row; a broker or SMTP outage cannot fail the sign-in.
+                queue_new_device_email(device)
     except IntegrityError:  # two logins from one browser at the same instant
         device, created = Device.objects.get(user=user, device_id=device_id), False
     if not created:
@@ -153,10 +157,6 @@ def device_register_login(*, user: User, request: HttpRequest) -> tuple[Device |
         )
     User.objects.filter(pk=user.pk).update(device_id=device_id)
     user.device_id = device_id
-    if created and had_devices:
-        from .tasks import send_new_device_email
-
-        transaction.on_commit(lambda: send_new_device_email.delay(device.pk))
     return device, created
 
 

@@ -120,12 +120,28 @@ class SignupView(allauth_views.SignupView):
         return initial
 
 
+def reset_email_key(group: str, request: HttpRequest) -> str:
+    """django-ratelimit key: the address a password reset is asked for."""
+    return request.POST.get("email", "").strip().lower()
+
+
 class PasswordResetView(allauth_views.PasswordResetView):
     @method_decorator(
         ratelimit(
             group="accounts.password_reset",
             key=RATE_KEY,
             rate=rate("password_reset"),
+            method="POST",
+            block=True,
+        )
+    )
+    # Per address, so no one floods an inbox from many IPs. Here rather than allauth's own
+    # "reset_password" limit, which refuses every reset while the cache is down.
+    @method_decorator(
+        ratelimit(
+            group="accounts.password_reset_email",
+            key=reset_email_key,
+            rate=rate("password_reset_email"),
             method="POST",
             block=True,
         )

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from accounts.admin import ReadOnlyAdminMixin
 
-from .models import Appointment, QueueDay
+from .models import Appointment, Notification, QueueDay
 
 
 @admin.register(Appointment)
@@ -46,3 +46,13 @@ class QueueDayAdmin(admin.ModelAdmin):
     list_filter = ("date",)
     search_fields = ("provider__shop_name",)
     date_hierarchy = "date"
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Booking events waiting for the mail worker (``queued_at`` empty) or already turned into
+    emails; the emails themselves are under Post Office."""
+
+    list_display = ("appointment_id", "event", "actor_id", "language", "created_at", "queued_at")
+    list_filter = ("event", ("queued_at", admin.EmptyFieldListFilter))
+    raw_id_fields = ("appointment", "actor")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from providers.models import Provider, Service
+from wallet.forms import IdempotencyKeyField
 
 from .models import Appointment
 
@@ -21,7 +22,7 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
 
     def __init__(self, *args, categories: list[tuple[str, str]], cities: list[str], **kwargs):
-        """``categories`` are (slug, name) pairs; both lists come from the public cache."""
+        """``categories`` are (slug, name) pairs (cached with the cities: providers.caching)."""
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("All categories")), *categories]
         self.fields["city"].choices = [("", _("All cities"))] + [(c, c) for c in cities]
@@ -42,6 +43,7 @@ class SlotForm(DayForm):
         input_formats=TIME_FORMATS,
         error_messages={"invalid": _("Enter a time like 09:30.")},
     )
+    idempotency_key = IdempotencyKeyField()
 
 
 class BookForm(SlotForm):
@@ -59,6 +61,7 @@ class CancelForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(self, *args, reason_required: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,11 +82,18 @@ class WalkInForm(forms.Form):
         help_text=_("Today, on your slot grid; the slot in progress counts."),
         error_messages={"invalid": _("Enter a time like 09:30.")},
     )
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(self, *args, provider: Provider, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = provider.services.filter(is_active=True)
         self.fields["time"].widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ActionForm(forms.Form):
+    """A provider's one-click action on a booking (confirm, complete, no-show)."""
+
+    idempotency_key = IdempotencyKeyField()
 
 
 class ProviderBookingsFilterForm(forms.Form):

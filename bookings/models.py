@@ -104,6 +104,12 @@ class Appointment(models.Model):
     # Set once by the reminder job with a conditional UPDATE: each reminder goes out once.
     reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_1h_sent_at = models.DateTimeField(null=True, blank=True)
+    # One-time keys of the forms behind this row (null for older rows): the booking form that
+    # made it (unique per customer; a walk-in's is looked up under the provider lock), and the
+    # form of its latest change (confirm, complete, no-show, cancel, reschedule). The same form
+    # POSTed again answers with the result of the first.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    last_change_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "appointments"
@@ -112,6 +118,10 @@ class Appointment(models.Model):
             models.UniqueConstraint(
                 fields=["provider", "booking_date", "token_number"],
                 name="appointment_token_unique_per_provider_day",
+            ),
+            # Not conditional (MySQL would not create it): NULL keys never collide.
+            models.UniqueConstraint(
+                fields=["customer", "idempotency_key"], name="appointment_key_once_per_customer"
             ),
             models.CheckConstraint(
                 condition=Q(slot_time__lt=models.F("end_time")), name="appointment_start_lt_end"
@@ -191,3 +201,36 @@ class QueueDay(models.Model):
 
 
 auditlog.register(Appointment, exclude_fields=["updated_at"])
+
+
+class Notification(models.Model):
+    """A booking event whose emails the worker has yet to render and queue.
+
+    Written in the transaction that changes the appointment, while the provider row is locked:
+    one small row instead of two rendered HTML emails and a calendar file. The worker
+    (``notifications.queue_pending``) turns it into queued post-office emails exactly once.
+    """
+
+    class Event(models.TextChoices):
+        CREATED = "created", _("created")
+        CONFIRMED = "confirmed", _("confirmed")
+        CANCELLED = "cancelled", _("cancelled")
+        RESCHEDULED = "rescheduled", _("rescheduled")
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=20, choices=Event.choices)
+    # Whoever caused the event gets their email in the language they were using.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "booking_notifications"
+
+    def __str__(self) -> str:
+        return f"{self.appointment_id} {self.event}"

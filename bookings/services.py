@@ -8,6 +8,7 @@ only after commit.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -22,8 +23,10 @@ from providers.models import Provider, Service
 from wallet import services as wallet_services
 from wallet.models import Invoice, WalletTransaction
 
-from . import invoices, selectors, signals, slots, tasks
+from . import invoices, notifications, selectors, signals, slots
 from .models import Appointment, QueueDay
+
+logger = logging.getLogger(__name__)
 
 Status = Appointment.Status
 Actor = Appointment.Actor
@@ -93,8 +96,9 @@ def _role_of(actor: User | None, appointment: Appointment) -> str:
     raise BookingNotAllowed(_("You cannot change this booking."))
 
 
-def _notify(appointment_id: int, event: str) -> None:
-    transaction.on_commit(lambda: tasks.send_appointment_email.delay(appointment_id, event))
+def _notify(appointment_id: int, event: str, actor: User | None) -> None:
+    """Queue the event's emails in this transaction: one small row, rendered by the worker."""
+    notifications.notify(appointment_id=appointment_id, event=event, actor=actor)
 
 
 def _end_time(start: time, duration: int) -> time:
@@ -206,12 +210,34 @@ def _mark_confirmed(provider: Provider, appointment: Appointment, actor: User | 
     appointment.confirmed_at = timezone.now()
     appointment.confirmed_by = actor
     appointment.save(
-        update_fields=["status", "confirmed_at", "confirmed_by", "fee_charged", "updated_at"]
+        update_fields=[
+            "status",
+            "confirmed_at",
+            "confirmed_by",
+            "fee_charged",
+            "last_change_key",
+            "updated_at",
+        ]
     )
     invoices.booking_invoice_issue(appointment=appointment, provider=provider)
 
 
-@transaction.atomic
+def _booked_with(
+    key: str, *, customer: User | None, provider_id: int, created_by: User | None
+) -> Appointment | None:
+    """The booking that the form with one-time ``key`` already made, if any: the customer's
+    own (keys are unique per customer), or a walk-in the same person gave at the same shop."""
+    made = Appointment.objects.filter(idempotency_key=key)
+    if customer is not None:
+        return made.filter(customer=customer).first()
+    return made.filter(customer=None, provider_id=provider_id, created_by=created_by).first()
+
+
+def _replayed(appointment: Appointment, key: str | None) -> bool:
+    """Whether this request is a repeat of the one that made the booking's latest change."""
+    return bool(key) and appointment.last_change_key == key
+
+
 def appointment_book(
     *,
     customer: User | None,
@@ -222,19 +248,70 @@ def appointment_book(
     walk_in_name: str = "",
     walk_in_mobile: str = "",
     customer_note: str = "",
+    idempotency_key: str | None = None,
 ) -> Appointment:
     """Book ``service`` at ``booking_date`` ``slot_time`` and give it the next token.
 
     The provider row is locked, so the slot check, the token and the insert happen one booking
     at a time per provider. Auto-confirming providers get a confirmed booking and pay the fee;
     when their wallet is short the booking stays pending rather than failing the customer.
+
+    ``idempotency_key`` is the booking form's one-time key: the same form sent again (double
+    tap, back button, retry) answers with the booking it already made, untouched. Repeats are
+    found under the provider lock; the unique (customer, key) constraint is the backstop: its
+    collision is answered the same way once the failed attempt has rolled back.
     """
+    try:
+        return _book(
+            customer=customer,
+            service=service,
+            booking_date=booking_date,
+            slot_time=slot_time,
+            created_by=created_by,
+            walk_in_name=walk_in_name,
+            walk_in_mobile=walk_in_mobile,
+            customer_note=customer_note,
+            idempotency_key=idempotency_key or None,
+        )
+    except SlotUnavailable:
+        if not idempotency_key:
+            raise
+        made = _booked_with(
+            idempotency_key,
+            customer=customer,
+            provider_id=service.provider_id,
+            created_by=created_by,
+        )
+        if made is None:
+            raise
+        return made
+
+
+@transaction.atomic
+def _book(
+    *,
+    customer: User | None,
+    service: Service,
+    booking_date: date,
+    slot_time: time,
+    created_by: User | None,
+    walk_in_name: str,
+    walk_in_mobile: str,
+    customer_note: str,
+    idempotency_key: str | None,
+) -> Appointment:
     # Read before the lock, which guards neither a service nor its owner's account (their
     # changes don't take it): the locked section stays as short as the slot check needs. At
     # READ COMMITTED (as Django runs MySQL) each statement sees what committed before it, so
     # this earlier read leaves the day's reads after the lock current.
     service = _fresh_service(service.pk)
     provider = _lock_provider(service.provider_id)
+    if idempotency_key:
+        made = _booked_with(
+            idempotency_key, customer=customer, provider_id=provider.pk, created_by=created_by
+        )
+        if made is not None:
+            return made
     owner_ok = service.owner_is_active and not service.owner_is_blocked
     if provider.status != Provider.Status.APPROVED or not owner_ok:
         raise BookingNotAllowed(_("This business is not taking bookings right now."))
@@ -264,6 +341,7 @@ def appointment_book(
         locked_price=service.rate,
         customer_note=customer_note,
         created_by=created_by or customer,
+        idempotency_key=idempotency_key,
     )
     try:
         # No savepoint of its own: the error leaves this function, whose atomic block rolls
@@ -281,7 +359,7 @@ def appointment_book(
                 raise _fee_refused(provider, exc) from exc
             appointment.status = Status.PENDING
             appointment.fee_charged = Decimal("0.00")
-    _notify(appointment.pk, "created")
+    _notify(appointment.pk, "created", created_by or customer)
     return appointment
 
 
@@ -293,8 +371,10 @@ def walk_in_book(
     mobile: str = "",
     slot_time: time,
     actor: User,
+    idempotency_key: str | None = None,
 ) -> Appointment:
-    """A booking made at the counter for today; it takes the next token like any other."""
+    """A booking made at the counter for today; it takes the next token like any other.
+    The walk-in form's one-time key makes its repeat answer with the same token."""
     if service.provider_id != provider.pk:
         raise BookingNotAllowed(_("That service belongs to another business."))
     return appointment_book(
@@ -305,6 +385,7 @@ def walk_in_book(
         created_by=actor,
         walk_in_name=name,
         walk_in_mobile=mobile,
+        idempotency_key=idempotency_key,
     )
 
 
@@ -316,54 +397,72 @@ def _refuse(appointment: Appointment, action: str) -> InvalidTransition:
 
 
 @transaction.atomic
-def appointment_confirm(*, appointment: Appointment, actor: User) -> Appointment:
-    """pending → confirmed, by its provider or staff; debits the platform fee."""
+def appointment_confirm(
+    *, appointment: Appointment, actor: User, idempotency_key: str | None = None
+) -> Appointment:
+    """pending → confirmed, by its provider or staff; debits the platform fee.
+
+    Like every transition below: a repeat of the request that made the booking's latest change
+    (same one-time ``idempotency_key``) answers with the booking as it is, changing nothing."""
     provider, appointment = _lock_appointment(appointment)
     if _role_of(actor, appointment) not in (Actor.PROVIDER, Actor.ADMIN):
         raise BookingNotAllowed(_("Only the business can confirm a booking."))
+    if _replayed(appointment, idempotency_key):
+        return appointment
     if appointment.status != Status.PENDING:
         raise _refuse(appointment, _("confirmed"))
     if appointment.starts_at <= timezone.now():
         # Unconfirmed when its slot began: it expires (appointments_expire), never served.
         raise InvalidTransition(_("This booking's slot has begun; it can no longer be confirmed."))
+    appointment.last_change_key = idempotency_key or None
     try:
         with transaction.atomic():
             _mark_confirmed(provider, appointment, actor)
     except wallet_services.InsufficientBalance as exc:
         raise _fee_refused(provider, exc) from exc
-    _notify(appointment.pk, "confirmed")
+    _notify(appointment.pk, "confirmed", actor)
     return appointment
 
 
 @transaction.atomic
-def appointment_complete(*, appointment: Appointment, actor: User) -> Appointment:
+def appointment_complete(
+    *, appointment: Appointment, actor: User, idempotency_key: str | None = None
+) -> Appointment:
     """confirmed → completed, by its provider or staff, once the booking's day has come."""
     provider, appointment = _lock_appointment(appointment)
     if _role_of(actor, appointment) not in (Actor.PROVIDER, Actor.ADMIN):
         raise BookingNotAllowed(_("Only the business can complete a booking."))
+    if _replayed(appointment, idempotency_key):
+        return appointment
     if appointment.status != Status.CONFIRMED:
         raise _refuse(appointment, _("completed"))
     if appointment.booking_date > _now().date():
         raise InvalidTransition(_("A booking can be completed on its day, not before."))
     appointment.status = Status.COMPLETED
     appointment.completed_at = timezone.now()
-    appointment.save(update_fields=["status", "completed_at", "updated_at"])
+    appointment.last_change_key = idempotency_key or None
+    appointment.save(update_fields=["status", "completed_at", "last_change_key", "updated_at"])
     return appointment
 
 
 @transaction.atomic
-def appointment_no_show(*, appointment: Appointment, actor: User) -> Appointment:
+def appointment_no_show(
+    *, appointment: Appointment, actor: User, idempotency_key: str | None = None
+) -> Appointment:
     """confirmed → no-show, by its provider or staff, once the slot's time has passed."""
     provider, appointment = _lock_appointment(appointment)
     if _role_of(actor, appointment) not in (Actor.PROVIDER, Actor.ADMIN):
         raise BookingNotAllowed(_("Only the business can mark a no-show."))
+    if _replayed(appointment, idempotency_key):
+        return appointment
     if appointment.status != Status.CONFIRMED:
         raise _refuse(appointment, _("marked as a no-show"))
     if appointment.starts_at > timezone.now():
         raise InvalidTransition(_("A no-show can be marked only after the booked time."))
     appointment.status = Status.NO_SHOW
     appointment.no_show_at = timezone.now()
-    appointment.save(update_fields=["status", "no_show_at", "updated_at"])
+    appointment.last_change_key = idempotency_key or None
+    appointment.save(update_fields=["status", "no_show_at", "last_change_key", "updated_at"])
     return appointment
 
 
@@ -381,7 +480,7 @@ def appointment_expire(*, appointment_id: int, now: datetime | None = None) -> A
     appointment.status = Status.EXPIRED
     appointment.expired_at = now
     appointment.save(update_fields=["status", "expired_at", "updated_at"])
-    _notify(appointment.pk, "expired")
+    _notify(appointment.pk, "expired", None)
     return appointment
 
 
@@ -415,11 +514,19 @@ def customer_can_change(appointment: Appointment, now: datetime | None = None) -
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "") -> Appointment:
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    actor: User,
+    reason: str = "",
+    idempotency_key: str | None = None,
+) -> Appointment:
     """pending/confirmed → cancelled. Customers only before the cut-off; the business any time,
     with a reason. A confirmed booking's fee goes back to the provider's wallet."""
     provider, appointment = _lock_appointment(appointment)
     role = _role_of(actor, appointment)
+    if _replayed(appointment, idempotency_key):
+        return appointment
     reason = reason.strip()
     if not appointment.is_active:
         raise _refuse(appointment, _("cancelled"))
@@ -449,6 +556,7 @@ def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "
     appointment.cancelled_by = actor
     appointment.cancelled_by_role = role
     appointment.cancel_reason = reason[:300]
+    appointment.last_change_key = idempotency_key or None
     appointment.save(
         update_fields=[
             "status",
@@ -456,28 +564,47 @@ def appointment_cancel(*, appointment: Appointment, actor: User, reason: str = "
             "cancelled_by",
             "cancelled_by_role",
             "cancel_reason",
+            "last_change_key",
             "updated_at",
         ]
     )
-    _notify(appointment.pk, "cancelled")
+    _notify(appointment.pk, "cancelled", actor)
     pk = appointment.pk
 
     def _send_signal() -> None:
-        signals.appointment_cancelled.send(
+        # Every listener hears it even when one of them fails; failures are logged.
+        responses = signals.appointment_cancelled.send_robust(
             sender=Appointment, appointment=Appointment.objects.get(pk=pk), actor=actor
         )
+        for receiver, result in responses:
+            if isinstance(result, Exception):
+                logger.error(
+                    "appointment_cancelled listener %r failed for appointment %s",
+                    receiver,
+                    pk,
+                    exc_info=result,
+                )
 
-    transaction.on_commit(_send_signal)
+    # Robust: a failing listener is logged and never reaches the response or the callbacks
+    # registered after it.
+    transaction.on_commit(_send_signal, robust=True)
     return appointment
 
 
 @transaction.atomic
 def appointment_reschedule(
-    *, appointment: Appointment, actor: User, booking_date: date, slot_time: time
+    *,
+    appointment: Appointment,
+    actor: User,
+    booking_date: date,
+    slot_time: time,
+    idempotency_key: str | None = None,
 ) -> Appointment:
     """Move an active booking to another free slot; a new token when the date changes."""
     provider, appointment = _lock_appointment(appointment)
     role = _role_of(actor, appointment)
+    if _replayed(appointment, idempotency_key):
+        return appointment
     if not appointment.is_active:
         raise _refuse(appointment, _("rescheduled"))
     if role == Actor.CUSTOMER and not customer_can_change(appointment):
@@ -504,12 +631,13 @@ def appointment_reschedule(
     appointment.reschedule_count += 1
     appointment.reminder_24h_sent_at = None
     appointment.reminder_1h_sent_at = None
+    appointment.last_change_key = idempotency_key or None
     try:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as exc:
         raise SlotUnavailable() from exc
-    _notify(appointment.pk, "rescheduled")
+    _notify(appointment.pk, "rescheduled", actor)
     return appointment
 
 

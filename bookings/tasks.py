@@ -1,87 +1,50 @@
-"""Booking emails and reminders, run by Celery (eagerly when no broker is configured)."""
+"""Mail delivery, reminders and the next-free refresh, run by Celery beat (or cron)."""
 
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from post_office.mail import send_queued_mail_until_done
 
-from . import next_free
-from .ics import appointment_ics
+from . import next_free, notifications
 from .models import Appointment
 
 logger = logging.getLogger(__name__)
 
-EVENTS = (
-    "created",
-    "confirmed",
-    "cancelled",
-    "rescheduled",
-    "expired",
-    "reminder_24h",
-    "reminder_1h",
-)
 REMINDERS = {"reminder_24h": timedelta(hours=24), "reminder_1h": timedelta(hours=1)}
+_delivering = threading.local()
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+@shared_task(name="bookings.tasks.deliver_mail")
+def deliver_mail(lockfile: str | None = None) -> int:
+    """Queue the recorded booking events' emails, then send every queued email that is due.
+
+    post-office sends each message once and retries failures (MAIL_MAX_RETRIES every
+    MAIL_RETRY_MINUTES); its lock file keeps overlapping runs on one host from sending the same
+    batch. Returns how many booking events were queued."""
+    _delivering.active = True
+    try:
+        queued = notifications.queue_pending()
+        send_queued_mail_until_done(lockfile or settings.MAIL_LOCKFILE)
+    except FileExistsError:
+        # Two runs raced for post-office's lock file in the same instant; the other one has it.
+        logger.info("Another mail delivery run holds the lock")
+    finally:
+        _delivering.active = False
+    return queued
 
 
-def _send(appointment: Appointment, event: str, audience: str, to: str) -> None:
-    context = {
-        "appointment": appointment,
-        "event": event,
-        "audience": audience,
-        "provider": appointment.provider,
-        "detail_url": _absolute(reverse("bookings:detail", args=[appointment.pk])),
-        "queue_url": _absolute(reverse("bookings:queue", args=[appointment.provider.slug])),
-        "site_name": settings.PLATFORM_NAME,
-    }
-    subject = render_to_string("bookings/email/subject.txt", context).strip()
-    text = render_to_string("bookings/email/appointment.txt", context)
-    html = render_to_string("bookings/email/appointment.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.attach(
-        f"booking-{appointment.pk}.ics",
-        appointment_ics(appointment, detail_url=context["detail_url"]),
-        "text/calendar",
-    )
-    message.send()
-
-
-@shared_task
-def send_appointment_email(appointment_id: int, event: str) -> int:
-    """Email the customer and the provider about ``event``; returns how many were sent."""
-    if event not in EVENTS:
-        raise ValueError(f"Unknown booking email event {event!r}")
-    appointment = (
-        Appointment.objects.select_related("provider__user", "service", "customer")
-        .filter(pk=appointment_id)
-        .first()
-    )
-    if appointment is None:
-        return 0
-    recipients = []
-    if appointment.customer_id and appointment.customer.email:
-        recipients.append(("customer", appointment.customer.email))
-    # Providers are not reminded of their own day, and not emailed about their own walk-ins.
-    if not event.startswith("reminder") and not (
-        appointment.is_walk_in and event in ("created", "confirmed")
-    ):
-        recipients.append(("provider", appointment.provider.user.email))
-    with translation.override(settings.LANGUAGE_CODE):
-        for audience, to in recipients:
-            _send(appointment, event, audience, to)
-    return len(recipients)
+def deliver_after_commit(**kwargs) -> None:
+    """Without a broker nothing runs beat: deliver right after the commit (never raising)."""
+    if settings.MAIL_DELIVER_ON_COMMIT and not getattr(_delivering, "active", False):
+        transaction.on_commit(deliver_mail, robust=True)
 
 
 def claim_reminder(appointment_id: int, kind: str) -> bool:
@@ -123,18 +86,28 @@ def due_reminders(now=None) -> list[tuple[int, str]]:
 
 @shared_task
 def send_reminders() -> int:
-    """Send every due reminder once, even when two runs overlap; returns how many were sent."""
+    """Queue every due reminder once, even when two runs overlap; returns how many were queued.
+
+    The claim and the queued email are one transaction: a reminder that fails to render is
+    not marked sent, and is tried again on the next run."""
     sent = 0
     for appointment_id, kind in due_reminders():
-        if not claim_reminder(appointment_id, kind):
-            continue
-        if kind == "reminder_1h":
-            # A booking made less than a day ahead never needs the 24-hour reminder any more.
-            claim_reminder(appointment_id, "reminder_24h")
         try:
-            send_appointment_email(appointment_id, kind)
+            with transaction.atomic():
+                if not claim_reminder(appointment_id, kind):
+                    continue
+                if kind == "reminder_1h":
+                    # A booking made less than a day ahead never needs the 24-hour reminder.
+                    claim_reminder(appointment_id, "reminder_24h")
+                appointment = (
+                    Appointment.objects.select_related("provider__user", "service", "customer")
+                    .filter(pk=appointment_id)
+                    .first()
+                )
+                if appointment is not None:
+                    notifications.queue_emails(appointment, kind)
             sent += 1
-        except Exception:  # noqa: BLE001 - one bad address must not stop the others
+        except Exception:  # noqa: BLE001 - one bad booking must not stop the others
             logger.exception("Reminder %s for appointment %s failed", kind, appointment_id)
     return sent
 

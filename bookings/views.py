@@ -7,28 +7,29 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from providers import public_cache
+from providers import caching
 from providers.mixins import provider_required
 from providers.models import Provider, Service, TimeOff, WorkingHours
 from wallet.invoices import pdf_response
 
 from . import selectors, services, slots
 from .forms import (
+    ActionForm,
     BookForm,
     CancelForm,
     DayForm,
@@ -111,81 +112,74 @@ def _calendar(days: dict[date, str]) -> list[dict]:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Approved providers, filtered and sorted; no query on a warm cache."""
-    categories, cities = public_cache.fragment(
-        "search-choices",
-        build=lambda: (selectors.category_choices(), selectors.cities()),
-        timeless=True,
-    )
+    """Approved providers, filtered and sorted.
+
+    Result pages for the everyday filters (no free text, the first pages) are a
+    ``{% cache %}`` fragment for ``caching.SEARCH_RESULTS_TTL`` seconds, so their cards (and
+    each shop's next free time) may trail a booking by that long; anything else is worked out
+    on each request. The page is only computed when the template needs it (a cache miss)."""
+    categories, cities = _search_choices()
     form = SearchForm(request.GET or None, categories=categories, cities=cities)
     params = selectors.SearchParams()
     if form.is_bound and form.is_valid():
         params = selectors.SearchParams(**{k: v or "" for k, v in form.cleaned_data.items()})
-        params.sort = params.sort or "name"
-    page_number = request.GET.get("page")
-    # The page's rendered result cards (with each provider's next free slot), the total and the
-    # page number: cached until the catalogue changes or a minute passes (providers.public_cache).
-    cards, count, number = public_cache.fragment(
-        "search",
-        params.q,
-        params.category,
-        params.city,
-        params.sort,
-        page_number,
-        build=lambda: _search_results(params, page_number),
+    params.sort = params.sort or "name"
+    page_number = request.GET.get("page") or "1"
+    query = urlencode(
+        {
+            k: v
+            for k, v in (
+                ("q", params.q),
+                ("category", params.category),
+                ("city", params.city),
+                ("sort", params.sort),
+            )
+            if v
+        }
     )
-    page = Paginator(range(count), PAGE_SIZE).page(number)
-    options = {
-        "category": _options(form.fields["category"].choices, form["category"].value()),
-        "city": _options(form.fields["city"].choices, form["city"].value()),
-        "sort": _options(form.fields["sort"].choices, params.sort),
-    }
-    query = request.GET.copy()
-    query.pop("page", None)
+    cacheable = not params.q and page_number in SEARCH_CACHED_PAGES
     return render(
         request,
         "bookings/search.html",
         {
             "form": form,
-            "page": page,
-            "cards": mark_safe(cards),  # noqa: S308 - our own rendered template
-            "options": options,
-            "query": query.urlencode(),
+            "page": SimpleLazyObject(lambda: _search_page(params, page_number)),
+            "page_number": page_number,
+            "results_ttl": caching.SEARCH_RESULTS_TTL if cacheable else None,
+            "query": query,
             "params": params,
+            "today": timezone.localdate(),
         },
     )
 
 
-def _options(choices, current) -> str:
-    """A select's <option> tags, ``current`` selected (cheaper than a template loop)."""
-    selected = mark_safe(" selected")  # noqa: S308 - a constant
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((v, selected if str(v) == str(current) else "", label) for v, label in choices),
-    )
+# Result pages kept in the cache: the first few, which nearly every visitor sees.
+SEARCH_CACHED_PAGES = {str(n) for n in range(1, 6)}
 
 
-def _search_results(
-    params: selectors.SearchParams, page_number: str | None
-) -> tuple[str, int, int]:
-    """(the rendered cards of the page, the number of matching providers, the page number)."""
+def _search_choices() -> tuple[list[tuple[str, str]], list[str]]:
+    """The search form's category and city choices (caching.SEARCH_CHOICES_KEY)."""
+    choices = cache.get(caching.SEARCH_CHOICES_KEY)
+    if choices is None:
+        choices = (selectors.category_choices(), selectors.cities())
+        cache.set(caching.SEARCH_CHOICES_KEY, choices, caching.SEARCH_CHOICES_TTL)
+    return choices
+
+
+def _search_page(params: selectors.SearchParams, page_number: str) -> Page:
+    """One page of matching providers, each with its exact next free time."""
     # Sorted in SQL ("soonest" by the minutely next_free_at); each card shows its shop's exact
     # next free time, worked out for this page's shops only.
     page = Paginator(selectors.search_providers(params), PAGE_SIZE).get_page(page_number)
     next_free = selectors.next_free_slots(list(page.object_list))
     for provider in page.object_list:
         provider.next_free = next_free.get(provider.pk)
-    cards = render_to_string(
-        "bookings/_search_cards.html",
-        {"providers": page.object_list, "today": timezone.localdate()},
-    )
-    return cards, page.paginator.count, page.number
+    return page
 
 
 def _opening_hours(provider: Provider) -> list[dict]:
     by_day = defaultdict(list)
-    for h in provider.working_hours.all():
+    for h in provider.working_hours.order_by("weekday", "start_time"):
         by_day[h.weekday].append(h)
     return [
         {"label": label, "intervals": by_day.get(value, [])}
@@ -195,37 +189,32 @@ def _opening_hours(provider: Provider) -> list[dict]:
 
 @require_GET
 def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    def build() -> tuple[str, str]:
-        provider = get_object_or_404(  # a 404 is raised, never cached
-            selectors.public_providers()
-            .select_related("category")
-            .prefetch_related(selectors.prefetch_hours()),
-            slug=slug,
-        )
-        today = timezone.localdate()
-        time_off = TimeOff.objects.filter(
-            provider=provider, end_date__gte=today, start_date__lte=today + timedelta(days=30)
-        )
-        body = render_to_string(
-            "bookings/_provider_detail_body.html",
-            {
-                "provider": provider,
-                "services": list(selectors.provider_services(provider)),
-                "hours": _opening_hours(provider),
-                "time_off": time_off,
-                "today_weekday": today.weekday(),
-                "next_free": selectors.next_free_slots([provider]).get(provider.pk),
-            },
-        )
-        return provider.shop_name, body
-
-    # The page body is the same for everyone: cached until the catalogue changes or a minute
-    # passes (providers.public_cache).
-    shop_name, body = public_cache.fragment("provider-page", slug, build=build, provider=slug)
+    """A shop's public page. Its services, hours, time off and booking rules are a
+    ``{% cache %}`` fragment that ``providers.services`` deletes after a change commits; the
+    shop itself and its next free slot are read on each request, so a booking, a suspension or
+    a blocked owner shows at once (and an unknown slug is a 404 before anything is cached)."""
+    provider = get_object_or_404(selectors.public_providers().select_related("category"), slug=slug)
+    today = timezone.localdate()
     return render(
         request,
         "bookings/provider_detail.html",
-        {"shop_name": shop_name, "body": mark_safe(body)},  # noqa: S308 - our own template
+        {
+            "provider": provider,
+            "page_ttl": caching.PROVIDER_PAGE_TTL,
+            # Callables: the template calls them only when its fragment is not cached.
+            "services": lambda: list(selectors.provider_services(provider)),
+            "hours": lambda: _opening_hours(provider),
+            "time_off": lambda: list(
+                TimeOff.objects.filter(
+                    provider=provider,
+                    end_date__gte=today,
+                    start_date__lte=today + timedelta(days=30),
+                )
+            ),
+            "today": today,
+            "today_weekday": today.weekday(),
+            "next_free": selectors.next_free_slots([provider]).get(provider.pk),
+        },
     )
 
 
@@ -270,71 +259,46 @@ def _slot_context(service: Service, day: date | None, *, exclude_id: int | None 
 
 @require_GET
 def book(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    """Step 1 and 2: pick a day (closed days shown closed), then one of its free slots."""
+    """Step 1 and 2: pick a day (closed days shown closed), then one of its free slots.
+
+    Not cached: the day calendar and the free slots come from a few indexed queries of this
+    shop's hours, time off and bookings, so a booking shows on the very next request."""
+    service = _bookable_service(slug, service_id)
     day, day_form = _day_from(request)
-
-    def build() -> dict[str, str]:
-        service = _bookable_service(slug, service_id)  # a 404 is raised, never cached
-        provider = service.provider
-        days = selectors.month_availability(service, selectors.booking_days(provider))
-        slots_url = reverse("bookings:slots", args=[slug, service.pk])
-        return {
-            "title": _("Book %(service)s at %(shop)s")
-            % {"service": service.service_name, "shop": provider.shop_name},
-            "summary": render_to_string(
-                "bookings/_book_summary.html", {"service": service, "provider": provider}
-            ),
-            "calendar": render_to_string(
-                "bookings/_calendar.html",
-                {"calendar": _calendar(days), "day": day, "slots_url": slots_url},
-            ),
-            "slots": _slots_html(slug, service.pk, day, service=service),
-        }
-
-    # The page is the same for everyone but the day's form errors: cached until the catalogue
-    # changes or a minute passes (providers.public_cache), so a warm page makes no query.
-    parts = public_cache.fragment("book-page", slug, service_id, day, build=build, provider=slug)
-    html = {name: mark_safe(parts[name]) for name in ("summary", "calendar", "slots")}  # noqa: S308
-    return render(
-        request,
-        "bookings/book.html",
-        {**html, "title": parts["title"], "day_form": day_form},  # the title is plain text
-    )
-
-
-def _slots_html(slug: str, service_id: int, day: date | None, service: Service | None = None):
-    """The rendered free slots of ``day`` (cached until the catalogue changes or a minute
-    passes); the same HTML serves the booking page and its htmx fragment. ``service`` saves
-    the lookup when the caller has it; an unknown or unbookable service is a 404."""
-
-    def build() -> str:
-        bookable = service or _bookable_service(slug, service_id)
-        return render_to_string(
-            "bookings/_slots.html",
-            {
-                "service": bookable,
-                "confirm_url": reverse("bookings:confirm", args=[slug, bookable.pk]),
-                **_slot_context(bookable, day),
-            },
-        )
-
-    return mark_safe(  # noqa: S308 - our own rendered template
-        public_cache.fragment("slots", slug, service_id, day, build=build, provider=slug)
-    )
+    days = selectors.month_availability(service, selectors.booking_days(service.provider))
+    context = {
+        "service": service,
+        "provider": service.provider,
+        "calendar": _calendar(days),
+        "day_form": day_form,
+        "slots_url": reverse("bookings:slots", args=[slug, service.pk]),
+        "confirm_url": reverse("bookings:confirm", args=[slug, service.pk]),
+        **_slot_context(service, day),
+    }
+    return render(request, "bookings/book.html", context)
 
 
 @require_GET
 def slots_fragment(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    """The free slots of one day, as an htmx fragment (no query on a warm cache)."""
+    """The free slots of one day, as an htmx fragment (not cached, as the booking page)."""
+    service = _bookable_service(slug, service_id)
     form = DayForm(request.GET)
     if not form.is_valid():
         return render(
             request,
             "bookings/_slots.html",
-            {"errors": form.errors.get("date"), "service": _bookable_service(slug, service_id)},
+            {"errors": form.errors.get("date"), "service": service},
             status=400,
         )
-    return HttpResponse(_slots_html(slug, service_id, form.cleaned_data["date"]))
+    return render(
+        request,
+        "bookings/_slots.html",
+        {
+            "service": service,
+            "confirm_url": reverse("bookings:confirm", args=[slug, service.pk]),
+            **_slot_context(service, form.cleaned_data["date"]),
+        },
+    )
 
 
 @login_required
@@ -368,6 +332,7 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
                 booking_date=form.cleaned_data["date"],
                 slot_time=form.cleaned_data["time"],
                 customer_note=form.cleaned_data["note"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except services.BookingError as exc:
             messages.error(request, exc.message)
@@ -493,7 +458,10 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_cancel(
-                appointment=appointment, actor=request.user, reason=form.cleaned_data["reason"]
+                appointment=appointment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except services.BookingError as exc:
             messages.error(request, exc.message)
@@ -539,6 +507,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 booking_date=form.cleaned_data["date"],
                 slot_time=form.cleaned_data["time"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
         except services.BookingError as exc:
             messages.error(request, exc.message)
@@ -636,8 +605,18 @@ def provider_action(request: HttpRequest, pk: int, action: str, provider: Provid
         raise Http404
     appointment = get_object_or_404(Appointment, pk=pk, provider=provider)
     function, done = ACTIONS[action]
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_safe_next(request, reverse("bookings:provider_bookings")))
     try:
-        function(appointment=appointment, actor=request.user)
+        function(
+            appointment=appointment,
+            actor=request.user,
+            idempotency_key=form.cleaned_data["idempotency_key"],
+        )
     except services.BookingError as exc:
         _error_message(request, exc)
     else:
@@ -670,6 +649,7 @@ def walk_in(request: HttpRequest, provider: Provider) -> HttpResponse:
                 mobile=str(data["mobile"] or ""),
                 slot_time=data["time"],
                 actor=request.user,
+                idempotency_key=data["idempotency_key"],
             )
         except services.BookingError as exc:
             form.add_error(None, exc.message)

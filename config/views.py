@@ -1,14 +1,16 @@
 """Site-wide pages: home, health check and the friendly error pages."""
 
+import sys
+
 from django.core.cache import cache
-from django.db import connection
+from django.db import OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
-from providers import public_cache
+from providers import caching
 from providers.models import Category
 
 
@@ -21,10 +23,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Cached until the catalogue changes (a category saved or deleted retires it).
-        context["categories"] = public_cache.fragment(
-            "home-categories", build=_active_categories, timeless=True
-        )
+        # Called by the template only when its {% cache %} fragment misses.
+        context["categories"] = _active_categories
+        context["categories_ttl"] = caching.HOME_CATEGORIES_TTL
         return context
 
 
@@ -92,10 +93,36 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _error(request, 404, "errors/404.html")
 
 
+# Driver errors that mean "the database cannot be reached or is overloaded right now", not a
+# fault in our code: MySQL/MariaDB client and server codes, and SQLite's lock and file errors.
+_UNREACHABLE_MYSQL_CODES = {1040, 1053, 1129, 2002, 2003, 2005, 2006, 2013, 2026, 2055, 4031}
+_UNREACHABLE_SQLITE_MESSAGES = ("database is locked", "unable to open database file")
+
+
+def database_unreachable(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the database is down, unreachable or too busy to answer."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__ or exc
+    code = cause.args[0] if cause.args else None
+    if isinstance(code, int):
+        return code in _UNREACHABLE_MYSQL_CODES
+    return str(cause) in _UNREACHABLE_SQLITE_MESSAGES
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    # Rendered without a RequestContext: context processors may touch the failing database.
+    """The 500 page; the 503 page when the request failed because the database is unreachable.
+
+    Django calls this for an exception raised anywhere in the request, middleware included (a
+    session or user loaded from a database that is down), while the exception is being handled.
+    Both pages are rendered without a RequestContext: context processors may touch the failing
+    database.
+    """
     from django.template import loader
 
+    if database_unreachable(sys.exc_info()[1]):
+        body = loader.get_template("errors/503.html").render({})
+        return HttpResponse(body, status=503, headers={"Retry-After": "30"})
     return HttpResponse(loader.get_template("errors/500.html").render({}), status=500)
 
 

@@ -5,6 +5,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin import ChangedFieldsOnlyAdminMixin
+
+from . import caching
 from .forms import ReasonForm
 from .models import Category, Provider, Service, TimeOff, WorkingHours
 from .services import ProviderError, provider_approve, provider_reject, provider_suspend
@@ -17,6 +20,19 @@ class CategoryAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # The home page and the search form show categories from the cache (providers.caching).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        caching.categories_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        caching.categories_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        caching.categories_changed()
 
     def get_queryset(self, request):
         return (
@@ -45,7 +61,7 @@ class WorkingHoursInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(ChangedFieldsOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "shop_name",
         "category",
@@ -65,7 +81,8 @@ class ProviderAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected", "suspend_selected"]
     inlines = [ServiceInline, WorkingHoursInline]
     # Decisions go through the actions, so who/when and the email are never skipped; the
-    # balance changes only through the wallet ledger.
+    # balance changes only through the wallet ledger, and a save writes only the columns the
+    # form changed (ChangedFieldsOnlyAdminMixin), so it never puts back a balance it loaded.
     readonly_fields = [
         "status",
         "rejection_reason",

@@ -120,7 +120,8 @@ class Provider(models.Model):
     )
 
     # The start of the soonest free slot, for sorting search results by it: recomputed for every
-    # shop each minute (bookings.next_free), so it may trail a booking by up to a minute.
+    # shop each minute by bookings.next_free, its only writer, so it may trail a booking by up to
+    # a minute.
     next_free_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
     created_at = models.DateTimeField(default=timezone.now, editable=False)

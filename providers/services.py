@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 
-from . import public_cache
+from . import caching, emails
 from .models import Category, Provider, Service, TimeOff, WorkingHours
 
 logger = logging.getLogger(__name__)
@@ -138,14 +138,8 @@ def provider_onboard(
                 raise AlreadyOnboarded(_("Your shop profile already exists.")) from None
             continue
         break
-    transaction.on_commit(lambda: _notify_staff_new_provider(provider.pk))
+    emails.queue_new_provider_to_staff(provider.pk)
     return provider
-
-
-def _notify_staff_new_provider(provider_id: int) -> None:
-    from .tasks import send_new_provider_to_staff
-
-    send_new_provider_to_staff.delay(provider_id)
 
 
 PROFILE_FIELDS = (
@@ -181,8 +175,10 @@ def provider_update_profile(*, provider: Provider, data: Mapping[str, object]) -
         provider.status_changed_at = timezone.now()
         provider.status_changed_by = provider.user
         update_fields += ["status", "status_changed_at", "status_changed_by"]
-        transaction.on_commit(lambda: _notify_staff_new_provider(provider.pk))
     provider.save(update_fields=update_fields)
+    caching.shop_changed(provider.pk)
+    if "status" in update_fields:
+        emails.queue_new_provider_to_staff(provider.pk)
     return provider
 
 
@@ -224,6 +220,7 @@ def provider_update_booking_settings(
         setattr(locked, field, value)
     locked.full_clean(exclude=["user", "photo"])
     locked.save(update_fields=[*values.keys(), "updated_at"])
+    caching.shop_changed(locked.pk)
     for field, value in values.items():
         setattr(provider, field, value)
     return provider
@@ -266,15 +263,9 @@ def _change_status(
     for field in ("status", "rejection_reason", "status_changed_at", "status_changed_by"):
         setattr(provider, field, getattr(locked, field))
     logger.info("provider %s: %s by user %s", locked.pk, to, actor.pk)
-    provider_id = locked.pk
-    transaction.on_commit(lambda: _send_status_email(provider_id))
+    emails.queue_provider_status_email(locked.pk)
+    caching.shop_changed(locked.pk)
     return provider
-
-
-def _send_status_email(provider_id: int) -> None:
-    from .tasks import send_provider_status_email
-
-    send_provider_status_email.delay(provider_id)
 
 
 def _clean_reason(reason: str) -> str:
@@ -357,6 +348,7 @@ def service_create(
     )
     service.full_clean()
     service.save()
+    caching.shop_changed(provider.pk)
     return service
 
 
@@ -373,6 +365,7 @@ def service_update(*, service: Service, data: Mapping[str, object]) -> Service:
     _check_duration(service.provider, service.duration_minutes)
     service.full_clean()
     service.save()
+    caching.shop_changed(service.provider_id)
     return service
 
 
@@ -381,6 +374,7 @@ def service_deactivate(*, service: Service) -> Service:
     """Stop offering a service; existing bookings of it stay as they are."""
     service.is_active = False
     service.save(update_fields=["is_active", "updated_at"])
+    caching.shop_changed(service.provider_id)
     return service
 
 
@@ -389,6 +383,7 @@ def service_reactivate(*, service: Service) -> Service:
     _check_duration(service.provider, service.duration_minutes)
     service.is_active = True
     service.save(update_fields=["is_active", "updated_at"])
+    caching.shop_changed(service.provider_id)
     return service
 
 
@@ -399,7 +394,9 @@ def service_delete(*, service: Service) -> bool:
     """
     try:
         with transaction.atomic():
+            provider_id = service.provider_id
             service.delete()
+            caching.shop_changed(provider_id)
     except ProtectedError:
         service_deactivate(service=service)
         return False
@@ -455,7 +452,7 @@ def working_hours_set_week(
     Provider.objects.select_for_update().get(pk=provider.pk)
     WorkingHours.objects.filter(provider=provider).delete()
     created = WorkingHours.objects.bulk_create(rows)
-    public_cache.invalidate()  # bulk_create sends no post_save
+    caching.shop_changed(provider.pk)
     return created
 
 
@@ -500,9 +497,12 @@ def time_off_create(
     )
     entry.full_clean()
     entry.save()
+    caching.shop_changed(provider.pk)
     return entry
 
 
 @transaction.atomic
 def time_off_delete(*, time_off: TimeOff) -> None:
+    provider_id = time_off.provider_id
     time_off.delete()
+    caching.shop_changed(provider_id)

@@ -1,12 +1,53 @@
+import secrets
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import WalletTransaction
 
 TOPUP_MIN = Decimal("100.00")
 TOPUP_MAX = Decimal("100000.00")
+
+
+def new_idempotency_key() -> str:
+    """A fresh one-time key for a form that moves money or tokens (32 URL-safe characters)."""
+    return secrets.token_urlsafe(24)
+
+
+class IdempotencyKeyField(forms.CharField):
+    """A hidden one-time key, generated when the form is rendered and sent back with the POST.
+
+    The service stores it with the row the request made or changed, so the same POST arriving
+    twice (double tap, back button, a retry after a timeout) has the effect of one. Optional:
+    without a key a request is simply not deduplicated.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("initial", new_idempotency_key)
+        kwargs.setdefault(
+            "validators",
+            [
+                RegexValidator(
+                    r"^[A-Za-z0-9_-]+$",
+                    _("This form has expired. Please reload the page and try again."),
+                    code="idempotency_key",
+                )
+            ],
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {"max_length": _("This form has expired. Please reload the page and try again.")},
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> str | None:
+        return super().to_python(value) or None
 
 
 class TopUpForm(forms.Form):
@@ -27,6 +68,7 @@ class TopUpForm(forms.Form):
         help_text=_("Between ₹100 and ₹1,00,000."),
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal", "autofocus": True}),
     )
+    idempotency_key = IdempotencyKeyField()
 
 
 class HistoryFilterForm(forms.Form):

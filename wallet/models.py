@@ -86,11 +86,17 @@ class Payment(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # The one-time key of the "add money" form that created this order: a repeated POST of the
+    # same form answers with this order instead of creating another (null for older rows).
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "wallet_payments"
         ordering = ["-created_at", "-id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "idempotency_key"], name="wallet_payment_key_once"
+            ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="wallet_payment_amount_positive"
             ),

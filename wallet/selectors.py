@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from providers.models import Provider
@@ -33,16 +33,6 @@ def transactions_for(
     return (
         rows.select_related("document").defer("document__snapshot").order_by("-created_at", "-id")
     )
-
-
-def ledger_version(*, provider: Provider) -> int | None:
-    """The id of the provider's newest ledger row: one index look-up on (user, id).
-
-    Rows are append-only (ids only grow, nothing is edited or deleted), so this number
-    changes whenever the history changes, and only then.
-    """
-    rows = WalletTransaction.objects.filter(user_id=provider.user_id)
-    return rows.aggregate(latest=Max("id"))["latest"]
 
 
 def _local_midnight(day: date) -> datetime:

@@ -141,6 +141,20 @@ class PaymentError(Exception):
         super().__init__(message)
 
 
+class TopUpFormUsed(PaymentError):
+    """The add-money form was already used for an order of another amount."""
+
+    def __init__(self, payment: Payment) -> None:
+        self.payment = payment
+        super().__init__(
+            _(
+                "This form was already used to start a top-up of ₹%(amount)s. "
+                "Enter the amount again to start a new one."
+            )
+            % {"amount": payment.amount}
+        )
+
+
 class InvalidSignature(PaymentError):
     """A callback or webhook whose signature does not verify: nothing was written."""
 
@@ -150,12 +164,24 @@ def to_paise(amount: Decimal) -> int:
     return int((Decimal(amount).quantize(PAISE) * 100).to_integral_value())
 
 
-def topup_start(*, provider: Provider, amount: Decimal) -> Payment:
+def topup_start(
+    *, provider: Provider, amount: Decimal, idempotency_key: str | None = None
+) -> Payment:
     """Create a gateway order for ``amount`` rupees and remember it as a Payment.
 
     The gateway is called before any transaction is opened; the Payment row is written after it
     answers, so a slow gateway never holds a database lock.
+
+    ``idempotency_key`` (the add-money form's one-time key): a repeat of the same form answers
+    with the order it already created, without asking the gateway again. Two copies racing past
+    that look-up may each get a gateway order, but only one is stored (unique per provider and
+    key); the other is never shown to anyone, so it can never be paid.
     """
+    amount = Decimal(amount).quantize(PAISE)
+    if idempotency_key:
+        existing = _topup_made_with(provider, idempotency_key, amount)
+        if existing is not None:
+            return existing
     gateway = get_gateway()
     receipt = f"wt-{provider.pk}-{secrets.token_hex(8)}"
     order = gateway.create_order(
@@ -163,13 +189,40 @@ def topup_start(*, provider: Provider, amount: Decimal) -> Payment:
         receipt=receipt,
         notes={"provider_id": str(provider.pk), "purpose": "wallet top-up"},
     )
-    return Payment.objects.create(
-        provider=provider,
-        amount=Decimal(amount).quantize(PAISE),
-        order_id=order.id,
-        receipt=receipt,
-        gateway=gateway.name,
-    )
+    try:
+        with transaction.atomic():
+            return Payment.objects.create(
+                provider=provider,
+                amount=amount,
+                order_id=order.id,
+                receipt=receipt,
+                gateway=gateway.name,
+                idempotency_key=idempotency_key or None,
+            )
+    except IntegrityError:
+        existing = _topup_made_with(provider, idempotency_key, amount) if idempotency_key else None
+        if existing is None:
+            raise
+        logger.info(
+            "wallet: repeated top-up form for provider %s; order %s dropped, %s kept",
+            provider.pk,
+            order.id,
+            existing.order_id,
+        )
+        return existing
+
+
+def _topup_made_with(provider: Provider, key: str, amount: Decimal) -> Payment | None:
+    """The order this provider's form with ``key`` already created, if any.
+
+    The same key with another amount is the form sent again after its amount was edited (the
+    back button keeps the key): refused, so the provider never pays an amount they did not ask
+    for this time.
+    """
+    existing = Payment.objects.filter(provider=provider, idempotency_key=key).first()
+    if existing is not None and existing.amount != amount:
+        raise TopUpFormUsed(existing)
+    return existing
 
 
 @transaction.atomic

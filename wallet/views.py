@@ -4,9 +4,7 @@ Views parse input and call one service; money moves only in ``wallet.services``.
 """
 
 import csv
-import hashlib
 import io
-import json
 import logging
 import zipfile
 from datetime import date, timedelta
@@ -16,7 +14,6 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import (
@@ -25,16 +22,12 @@ from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
     JsonResponse,
-    QueryDict,
     StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -49,7 +42,6 @@ from providers.models import Provider
 
 from . import selectors, services
 from .forms import HistoryFilterForm, MonthForm, TopUpForm
-from .fragments import template_digest
 from .gateways import GatewayError, TestGateway, get_gateway
 from .invoices import pdf_response, render_pdf, tax_amounts
 from .models import Invoice, Payment, WalletTransaction
@@ -57,10 +49,6 @@ from .models import Invoice, Payment, WalletTransaction
 logger = logging.getLogger(__name__)
 
 HISTORY_PAGE_SIZE = 25
-WALLET_BODY_TEMPLATE = "wallet/_wallet_body.html"
-# The wallet page body is keyed on what it shows; this only bounds entries no longer used.
-WALLET_BODY_CACHE_SECONDS = 3600
-WALLET_CACHED_PAGES = 10
 
 # What Razorpay Standard Checkout loads on our page: its script, its payment iframe (served from
 # api.razorpay.com) and its telemetry. Added to the site-wide policy on the checkout page only.
@@ -90,101 +78,32 @@ def _filtered_history(request: HttpRequest, provider: Provider):
     return form, rows
 
 
-_CACHED_CHOICES = {
-    "type": {"", *WalletTransaction.Type.values},
-    "kind": {"", *WalletTransaction.Kind.values},
-    "date_from": {""},  # the filter form always sends its date fields, often empty
-    "date_to": {""},
-    "page": {"", *(str(n) for n in range(1, WALLET_CACHED_PAGES + 1))},
-}
-
-
-def _cacheable(query: QueryDict) -> bool:
-    """Whether a wallet page request is an everyday one whose body is worth keeping.
-
-    The first pages, optionally by type and kind: their number is small, so what someone
-    types into the address bar can't fill the cache. Anything else (date ranges, page 11 on,
-    unknown parameters) is rendered on each request, exactly as before.
-    """
-    return all(
-        name in _CACHED_CHOICES and len(values) == 1 for name, values in query.lists()
-    ) and all(query.get(name, "") in choices for name, choices in _CACHED_CHOICES.items())
-
-
-def _wallet_body(request: HttpRequest, provider: Provider) -> str:
-    """Balance, recent top-ups and the history card, rendered once per distinct content.
-
-    The key is what decides the content: the balance and top-ups as shown, the ledger's
-    newest row id (rows are append-only, so it stands for the whole history), the query
-    (filters, page), the language, the time zone and the template's source. A new ledger
-    row, a payment changing status or a new balance shows on the very next request.
-    Rendered from its own context only (no request, no context processors), so nothing else
-    can reach the HTML.
-    """
-    shown = {
-        "balance": provider.wallet_balance,
-        "low_balance": selectors.is_low_balance(provider),
-        "low_balance_threshold": settings.WALLET_LOW_BALANCE,
-        "payments": [
-            {
-                "order_id": payment.order_id,
-                "created_at": payment.created_at,
-                "amount": payment.amount,
-                "status": payment.status,
-                "status_display": payment.get_status_display(),
-            }
-            for payment in selectors.recent_payments(provider=provider)
-        ],
-    }
-    if not _cacheable(request.GET):
-        return _render_wallet_body(request, provider, shown)
-    state = json.dumps(
-        [
-            provider.user_id,
-            selectors.ledger_version(provider=provider),
-            get_language(),
-            timezone.get_current_timezone_name(),
-            request.GET.urlencode(),
-            template_digest(WALLET_BODY_TEMPLATE),
-            shown,
-        ],
-        default=str,
-    )
-    key = "wallet-page:" + hashlib.sha256(state.encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = _render_wallet_body(request, provider, shown)
-        cache.set(key, html, WALLET_BODY_CACHE_SECONDS)
-    return html
-
-
-def _render_wallet_body(request: HttpRequest, provider: Provider, shown: dict) -> str:
-    form, rows = _filtered_history(request, provider)
-    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render_to_string(
-        WALLET_BODY_TEMPLATE,
-        {
-            **shown,
-            "filter_form": form,
-            "page_obj": page,
-            "query": query.urlencode(),
-            "is_filtered": any(query.get(k) for k in ("type", "kind", "date_from", "date_to")),
-        },
-    )
-
-
 @method_decorator(never_cache, name="dispatch")
 class WalletView(ProviderRequiredMixin, TemplateView):
-    """Balance, filtered and paginated history, recent top-ups."""
+    """Balance, filtered and paginated history, recent top-ups.
+
+    Not cached: every part is an indexed query of this provider's own rows, and a new ledger
+    row or payment shows on the very next request."""
 
     template_name = "wallet/wallet.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Our own template's output, from a cache only we write to.
-        context["body"] = mark_safe(_wallet_body(self.request, self.provider))  # noqa: S308
+        provider = self.provider
+        form, rows = _filtered_history(self.request, provider)
+        page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            balance=provider.wallet_balance,
+            filter_form=form,
+            page_obj=page,
+            query=query.urlencode(),
+            is_filtered=any(query.get(k) for k in ("type", "kind", "date_from", "date_to")),
+            low_balance=selectors.is_low_balance(provider),
+            low_balance_threshold=settings.WALLET_LOW_BALANCE,
+            payments=selectors.recent_payments(provider=provider),
+        )
         return context
 
 
@@ -263,8 +182,15 @@ class TopUpView(ProviderRequiredMixin, FormView):
     def form_valid(self, form):
         try:
             payment = services.topup_start(
-                provider=self.provider, amount=form.cleaned_data["amount"]
+                provider=self.provider,
+                amount=form.cleaned_data["amount"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
             )
+        except services.TopUpFormUsed as exc:
+            # A form sent again with a new amount: a fresh form (and key) for the new order.
+            messages.error(self.request, exc.message)
+            fresh = self.get_form_class()(initial={"amount": form.cleaned_data["amount"]})
+            return self.render_to_response(self.get_context_data(form=fresh))
         except GatewayError as exc:
             logger.error(
                 "wallet: could not create an order for provider %s: %s", self.provider.pk, exc

@@ -64,6 +64,16 @@ def test_password_reset_rate_limit(client, settings):
     assert response.status_code == 429
 
 
+def test_password_reset_emails_to_one_address_are_limited(client, settings):
+    settings.ACCOUNTS_RATE_LIMITS = {**settings.ACCOUNTS_RATE_LIMITS, "password_reset_email": "2/m"}
+    for _ in range(2):
+        client.post(reverse("account_reset_password"), {"email": "asha@example.in"})
+    response = client.post(reverse("account_reset_password"), {"email": "Asha@Example.in "})
+    assert response.status_code == 429
+    response = client.post(reverse("account_reset_password"), {"email": "ravi@example.in"})
+    assert response.status_code == 302
+
+
 def test_code_entry_rate_limit(client, settings):
     settings.ACCOUNTS_RATE_LIMITS = {**settings.ACCOUNTS_RATE_LIMITS, "otp": "2/5m"}
     user = CustomerFactory()

@@ -2,7 +2,6 @@ import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.core import mail
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
@@ -33,14 +32,14 @@ def confirmed_totp(user) -> TOTPDevice:
 
 
 def test_first_device_is_recorded_quietly_and_a_new_device_emails_the_user(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, deliver_mail
 ):
     from django.test import Client
 
     user = CustomerFactory()
     login(client, user.email, HTTP_USER_AGENT="Laptop Firefox")
     assert Device.objects.filter(user=user).count() == 1
-    assert mail.outbox == []
+    assert deliver_mail() == []
     user.refresh_from_db()
     first_device = Device.objects.get(user=user)
     assert user.device_id == first_device.device_id
@@ -49,15 +48,15 @@ def test_first_device_is_recorded_quietly_and_a_new_device_emails_the_user(
     client.post(reverse("account_logout"))  # keeps the browser's cookies
     with django_capture_on_commit_callbacks(execute=True):
         login(client, user.email, HTTP_USER_AGENT="Laptop Firefox")
-    assert mail.outbox == []
+    assert deliver_mail() == []
     assert Device.objects.filter(user=user).count() == 1
 
     other_browser = Client()
     with django_capture_on_commit_callbacks(execute=True):
         login(other_browser, user.email, HTTP_USER_AGENT="Phone Chrome")
     assert Device.objects.filter(user=user).count() == 2
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(deliver_mail()) == 1
+    message = deliver_mail()[0]
     assert message.to == [user.email]
     assert "New sign-in" in message.subject
     assert "Phone Chrome" in message.body
@@ -297,14 +296,14 @@ def test_new_backup_codes_replace_old_ones(client):
 # --- Email change is re-verified ------------------------------------------------------------------
 
 
-def test_change_email_is_verified_before_it_counts(client):
+def test_change_email_is_verified_before_it_counts(client, deliver_mail):
     user = CustomerFactory(email="old@example.in")
     client.force_login(user)
     response = client.post(reverse("account_email"), {"action_add": "", "email": "new@example.in"})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.email == "old@example.in"
-    link = re.search(r"/accounts/confirm-email/[^\s]+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"/accounts/confirm-email/[^\s]+/", deliver_mail()[-1].body).group(0)
     client.post(link)
     user.refresh_from_db()
     assert user.email == "new@example.in"

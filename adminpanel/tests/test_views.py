@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -215,7 +214,7 @@ def test_dashboard_lists_pending_providers_oldest_first(staff_client):
 
 
 def test_approve_from_the_queue_emails_and_is_audited(
-    staff_client, staff, django_capture_on_commit_callbacks
+    staff_client, staff, django_capture_on_commit_callbacks, deliver_mail
 ):
     provider = ProviderFactory(status=Provider.Status.PENDING)
     with django_capture_on_commit_callbacks(execute=True):
@@ -226,7 +225,7 @@ def test_approve_from_the_queue_emails_and_is_audited(
     provider.refresh_from_db()
     assert provider.status == Provider.Status.APPROVED
     assert provider.status_changed_by == staff
-    assert [m.to for m in mail.outbox] == [[provider.user.email]]
+    assert [m.to for m in deliver_mail()] == [[provider.user.email]]
     entry = LogEntry.objects.get_for_object(provider).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.actor == staff
     assert entry.remote_addr == "198.51.100.7"
@@ -240,7 +239,9 @@ def test_approving_twice_is_a_message_not_an_error(staff_client):
     assert "cannot be changed" in response.content.decode()
 
 
-def test_reject_with_reason_emails_the_provider(staff_client, django_capture_on_commit_callbacks):
+def test_reject_with_reason_emails_the_provider(
+    staff_client, django_capture_on_commit_callbacks, deliver_mail
+):
     provider = ProviderFactory(status=Provider.Status.PENDING)
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
@@ -251,12 +252,12 @@ def test_reject_with_reason_emails_the_provider(staff_client, django_capture_on_
     provider.refresh_from_db()
     assert provider.status == Provider.Status.REJECTED
     assert provider.rejection_reason == "Add a photo of the shop front."
-    assert len(mail.outbox) == 1
-    assert "Add a photo of the shop front." in mail.outbox[0].body
+    assert len(deliver_mail()) == 1
+    assert "Add a photo of the shop front." in deliver_mail()[0].body
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "no", "x" * 501])
-def test_reject_without_a_proper_reason_changes_nothing(staff_client, reason):
+def test_reject_without_a_proper_reason_changes_nothing(staff_client, reason, deliver_mail):
     provider = ProviderFactory(status=Provider.Status.PENDING)
     response = staff_client.post(
         reverse("adminpanel:reject", args=[provider.pk]), {"reason": reason}
@@ -265,7 +266,7 @@ def test_reject_without_a_proper_reason_changes_nothing(staff_client, reason):
     assert response.context["form"].errors["reason"]
     provider.refresh_from_db()
     assert provider.status == Provider.Status.PENDING
-    assert not mail.outbox
+    assert not deliver_mail()
 
 
 def test_reject_page_and_unknown_provider(staff_client):

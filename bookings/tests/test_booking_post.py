@@ -45,7 +45,7 @@ def _post(client, service, at: str):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("frozen")
-def test_booking_post_makes_ten_queries_however_busy_the_day(client, service):
+def test_booking_post_makes_twelve_queries_however_busy_the_day(client, service):
     book(service, at=time(9))  # caches warm (content types), as in a running site
     client.force_login(CustomerFactory())
     first = _post(client, service, "10:00")
@@ -54,18 +54,23 @@ def test_booking_post_makes_ten_queries_however_busy_the_day(client, service):
     cancelled = book(service, at=time(15))
     services.appointment_cancel(appointment=cancelled, actor=cancelled.customer)
     busy = _post(client, service, "16:00")
-    # The user, the service (ids only), then in one transaction: the service with its owner's
-    # flags, the provider lock, the day's hours and time off, the day's appointments, the
-    # booking and its audit entry.
-    assert len(first) == len(busy) == 10, "\n".join(first)
+    # The session (in the database, so a cache outage signs no one out), the user, the service
+    # (ids only), then in one transaction: the service with its owner's flags, the provider
+    # lock, the day's hours and time off, the day's appointments, the booking, its audit entry
+    # and its email notification row.
+    assert len(first) == len(busy) == 12, "\n".join(first)
+    assert "django_session" in busy[0]
+    busy = busy[1:]
     busy = [sql.replace("`", "").replace('"', "") for sql in busy]  # either database's quoting
     assert "FROM services" in busy[3] and "JOIN users" in busy[3]
     assert busy[4].startswith("SELECT") and "FROM providers" in busy[4]
     if connection.features.has_select_for_update:
         assert [sql for sql in busy if "FOR UPDATE" in sql] == [busy[4]]
-    # Under the lock: the day (hours and time off, then appointments), the insert, the audit.
-    locked = [sql.lstrip("(").split(" ")[0] for sql in busy[5:9]]
-    assert locked == ["SELECT", "SELECT", "INSERT", "INSERT"], busy[5:9]
+    # Under the lock: the day (hours and time off, then appointments), the insert, the audit,
+    # the notification (one small row: the emails are rendered by the mail worker).
+    locked = [sql.lstrip("(").split(" ")[0] for sql in busy[5:10]]
+    assert locked == ["SELECT", "SELECT", "INSERT", "INSERT", "INSERT"], busy[5:10]
+    assert "INTO booking_notifications" in busy[9]
     assert "FROM appointments" in busy[6] and "FROM working_hours" in busy[5]
     assert sum("FROM appointments" in sql for sql in busy) == 1
     assert not [sql for sql in busy if "MAX(" in sql]
@@ -83,7 +88,7 @@ def test_booking_post_checks_the_service_by_its_ids_only(client, service):
     unknown, inactive or another shop's services, so it loads no shop or category."""
     book(service, at=time(9))
     client.force_login(CustomerFactory())
-    lookup = _post(client, service, "10:00")[1]
+    lookup = _post(client, service, "10:00")[2]  # after the session and the user
     assert lookup.startswith("SELECT") and "FROM " + connection.ops.quote_name("services") in lookup
     selected = lookup.split(" FROM ")[0]
     assert selected.count(",") == 1 and "provider_id" in selected

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from accounts.tests.factories import CustomerFactory
 from bookings import next_free, services
 from bookings.tests.conftest import IST, MONDAY
-from providers import public_cache
 from providers.models import Provider
 from providers.tests.factories import ProviderFactory
 
@@ -35,15 +34,14 @@ def test_refresh_stores_the_soonest_free_slot_and_follows_bookings(service):
     assert refreshed(provider) == datetime(2026, 12, 7, 9, 30, tzinfo=IST)
 
 
-def test_refresh_writes_only_changes_without_audit_entries_or_cache_retirement(service):
+def test_refresh_writes_only_changes_without_audit_entries(service):
     next_free.refresh()
-    entries, version = LogEntry.objects.count(), public_cache.version()
+    entries = LogEntry.objects.count()
     assert next_free.refresh() == 0
     out = io.StringIO()
     call_command("refresh_next_free", stdout=out)
     assert out.getvalue() == "Updated 0 shop(s).\n"
     assert LogEntry.objects.count() == entries
-    assert public_cache.version() == version
 
 
 def test_a_shop_that_leaves_the_public_pages_loses_its_value(service):

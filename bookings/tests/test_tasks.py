@@ -6,11 +6,12 @@ from datetime import date, time
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
+from django.utils import translation
 
 from accounts.tests.factories import CustomerFactory
 from bookings import services, tasks
 from bookings.models import Appointment
-from providers import public_cache
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -23,14 +24,12 @@ def book(service, at=time(10), day=date(2026, 12, 7)):
     )
 
 
-def test_created_email_goes_to_customer_and_provider_with_html_and_ics(
-    service, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        appt = book(service)
-    assert len(mail.outbox) == 2
-    to_customer = next(m for m in mail.outbox if m.to == [appt.customer.email])
-    to_provider = next(m for m in mail.outbox if m.to == [service.provider.user.email])
+def test_created_email_goes_to_customer_and_provider_with_html_and_ics(service, deliver_mail):
+    appt = book(service)
+    outbox = deliver_mail()
+    assert len(outbox) == 2
+    to_customer = next(m for m in outbox if m.to == [appt.customer.email])
+    to_provider = next(m for m in outbox if m.to == [service.provider.user.email])
     assert "token 1" in to_customer.subject
     assert "New booking" in to_provider.subject
     assert to_customer.alternatives[0].mimetype == "text/html"
@@ -40,20 +39,40 @@ def test_created_email_goes_to_customer_and_provider_with_html_and_ics(
     assert "Token: 1" in to_customer.body
 
 
-def test_emails_are_sent_only_after_commit(service, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        book(service)
+def test_emails_are_queued_in_the_transaction_and_sent_only_by_the_worker(
+    service, django_capture_on_commit_callbacks, deliver_mail
+):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        appt = book(service)
     assert mail.outbox == []
-    # Besides the email, only the public cache's version bump waits for the commit.
-    assert len([c for c in callbacks if c.__module__ != public_cache.__name__]) == 1
+    # The event is a row written with the booking; nothing about mail waits for the commit.
+    assert list(appt.notifications.values_list("event", flat=True)) == ["created"]
+    assert callbacks == []
+    assert len(deliver_mail()) == 2
+    assert len(deliver_mail()) == 2, "a second run sends nothing again"
+
+
+def test_a_rolled_back_booking_queues_no_email(service, deliver_mail):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        book(service, at=time(10))
+        raise RuntimeError("a later step of the same transaction failed")
+    assert deliver_mail() == []
+
+
+def test_the_event_remembers_who_caused_it_and_their_language(service):
+    with translation.override("hi"):
+        appt = book(service)
+    (notification,) = appt.notifications.all()
+    assert (notification.actor, notification.language) == (appt.customer, "hi")
 
 
 @pytest.mark.parametrize("event", ["confirmed", "cancelled", "rescheduled"])
-def test_transition_emails(service, event, django_capture_on_commit_callbacks):
+def test_transition_emails(service, event, django_capture_on_commit_callbacks, deliver_mail):
     from wallet.services import credit
 
     credit(provider=service.provider, amount=100, kind="adjustment", reference_id="seed")
     appt = book(service)
+    deliver_mail().clear()
     owner = service.provider.user
     with django_capture_on_commit_callbacks(execute=True):
         if event == "confirmed":
@@ -64,7 +83,7 @@ def test_transition_emails(service, event, django_capture_on_commit_callbacks):
             services.appointment_reschedule(
                 appointment=appt, actor=appt.customer, booking_date=TUESDAY, slot_time=time(11)
             )
-    subjects = [m.subject for m in mail.outbox]
+    subjects = [m.subject for m in deliver_mail()]
     assert len(subjects) == 2
     word = {"confirmed": "confirmed", "cancelled": "cancelled", "rescheduled": "moved"}[event]
     assert all(word in s for s in subjects)
@@ -73,42 +92,46 @@ def test_transition_emails(service, event, django_capture_on_commit_callbacks):
         assert "METHOD:CANCEL" in mail.outbox[0].attachments[0][1]
 
 
-def test_reminders_24h_and_1h_are_sent_once(service, frozen):
+def test_reminders_24h_and_1h_are_sent_once(service, frozen, deliver_mail):
     appt = book(service, at=time(10), day=TUESDAY)
     later_today = book(service, at=time(16))
-    mail.outbox.clear()
+    deliver_mail().clear()
     # Monday 07:00: Tuesday 10:00 is 27 h away, 16:00 today is 9 h away (24 h reminder due).
     assert tasks.send_reminders() == 1
-    assert mail.outbox[0].to == [later_today.customer.email]
     assert tasks.send_reminders() == 0
+    outbox = deliver_mail()
+    assert [m.to for m in outbox] == [[later_today.customer.email]]
+    assert outbox[0].attachments[0][0].endswith(".ics")
     frozen.move_to("2026-12-07T10:30+05:30")  # Tuesday 10:00 is now 23.5 h away
     call_command("send_reminders")
     call_command("send_reminders")
-    assert [m.to for m in mail.outbox[1:]] == [[appt.customer.email]]
+    assert [m.to for m in deliver_mail()[1:]] == [[appt.customer.email]]
     frozen.move_to("2026-12-07T15:10+05:30")  # 16:00 today: 1 h reminder
     assert tasks.send_reminders() == 1
     assert tasks.send_reminders() == 0
+    assert len(deliver_mail()) == 3
     assert "within the hour" in mail.outbox[-1].body
     later_today.refresh_from_db()
     assert later_today.reminder_24h_sent_at and later_today.reminder_1h_sent_at
 
 
-def test_a_late_booking_gets_only_the_1h_reminder(service, frozen):
+def test_a_late_booking_gets_only_the_1h_reminder(service, frozen, deliver_mail):
     frozen.move_to("2026-12-07T09:10+05:30")
     appt = book(service, at=time(10))
-    mail.outbox.clear()
+    deliver_mail().clear()
     assert tasks.send_reminders() == 1
     assert tasks.send_reminders() == 0
+    assert len(deliver_mail()) == 1
     appt.refresh_from_db()
     assert appt.reminder_1h_sent_at and appt.reminder_24h_sent_at
 
 
-def test_cancelled_bookings_get_no_reminder(service):
+def test_cancelled_bookings_get_no_reminder(service, deliver_mail):
     appt = book(service, at=time(16))
     services.appointment_cancel(appointment=appt, actor=appt.customer)
-    mail.outbox.clear()
+    deliver_mail().clear()
     assert tasks.send_reminders() == 0
-    assert mail.outbox == []
+    assert deliver_mail() == []
 
 
 def test_a_reminder_claim_is_won_once(service):
@@ -131,11 +154,11 @@ def test_reschedule_resets_the_reminders(service, frozen):
 
 @pytest.mark.mariadb
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_reminder_runs_send_each_reminder_once(service):
+def test_concurrent_reminder_runs_send_each_reminder_once(service, deliver_mail):
     from django.db import connection
 
     appts = [book(service, at=time(h)) for h in (14, 15, 16, 17)]
-    mail.outbox.clear()
+    deliver_mail().clear()
     barrier = threading.Barrier(4)
     results = []
 
@@ -152,4 +175,4 @@ def test_concurrent_reminder_runs_send_each_reminder_once(service):
     for t in threads:
         t.join()
     assert sum(results) == len(appts)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(a.customer.email for a in appts)
+    assert sorted(m.to[0] for m in deliver_mail()) == sorted(a.customer.email for a in appts)

@@ -3,6 +3,7 @@
 Every variable read here is documented in ``.env.example``.
 """
 
+import tempfile
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "phonenumber_field",
+    "post_office",
     # ours, in import order
     "accounts",
     "providers",
@@ -116,28 +118,54 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     # allauth's EmailAddress has conditional unique constraints MySQL cannot hold; the
     # non-conditional unique email on users is our guarantee instead.
     SILENCED_SYSTEM_CHECKS.append("models.W036")
+# Seconds to wait for the database before the request fails with the 503 page: MySQL's
+# connect timeout (a dead or black-holed host fails fast instead of hanging every worker until
+# gunicorn's timeout), SQLite's wait for another writer's lock.
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = DATABASE_CONNECT_TIMEOUT
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background jobs ----------------------------------------------------
+# The cache is an optimisation, never a dependency: with Redis down or slow every cache call
+# is a miss (reads) or skipped (writes), logged by the "cache" logger, and pages come from the
+# database. Nothing that must survive an outage (sessions, lockouts, bookings) lives in it.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                # A dead Redis must fail a request (and /healthz) quickly, not hang a worker.
-                "SOCKET_CONNECT_TIMEOUT": 2,
-                "SOCKET_TIMEOUT": 2,
-            },
-        }
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
+
+
+def redis_cache(url: str) -> dict:
+    """django-redis at ``url``, where a failing call is a miss (or a skipped write), not an
+    error."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            # A dead or hanging Redis costs a request at most this long per cache call.
+            "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+            "IGNORE_EXCEPTIONS": True,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "cache"
+# Sessions in the database: a cache outage logs no one out and fails no logged-in page.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# django-ratelimit lets a request through when its counter cannot be read or written (cache
+# down). The per-account lockout (axes, 5 failures -> 30 minutes) is kept in the database and
+# still holds.
+RATELIMIT_FAIL_OPEN = True
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = None
@@ -160,6 +188,14 @@ CELERY_BEAT_SCHEDULE["bookings-expire-pending"] = {
 }
 # Each shop's soonest free slot, for sorting search results by it. Cron alternative:
 # `manage.py refresh_next_free` every minute.
+# Queued email: render pending booking notifications, then send everything due (post-office
+# retries failures). Cron alternative: `manage.py deliver_mail` every minute.
+CELERY_BEAT_SCHEDULE["bookings-deliver-mail"] = {
+    "task": "bookings.tasks.deliver_mail",
+    "schedule": timedelta(minutes=1),
+    # A run that waited a minute for a worker is superseded by the next one.
+    "options": {"expires": 55},
+}
 CELERY_BEAT_SCHEDULE["bookings-refresh-next-free"] = {
     "task": "bookings.tasks.refresh_next_free",
     "schedule": timedelta(minutes=1),
@@ -168,6 +204,34 @@ CELERY_BEAT_SCHEDULE["bookings-refresh-next-free"] = {
 # --- Email -------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that accepts the connection and then hangs must not hold the worker forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+# Every message is queued in the database (django-post-office) in the transaction that causes
+# it; `bookings.tasks.deliver_mail` (Celery beat, or `manage.py deliver_mail` from cron) sends
+# the queue through the transport EMAIL_URL names. A request never talks to SMTP or the broker.
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_BACKEND},  # noqa: F821 - set from EMAIL_CONFIG above
+    "DEFAULT_PRIORITY": "medium",
+    # A failed message is tried again every MAIL_RETRY_MINUTES, up to MAIL_MAX_RETRIES times;
+    # after that it stays in the table as "failed" (requeue it from the admin).
+    "MAX_RETRIES": env.int("MAIL_MAX_RETRIES", default=36),
+    "RETRY_INTERVAL": timedelta(minutes=env.int("MAIL_RETRY_MINUTES", default=10)),
+    # Delivery is the beat task, never a `.delay()` from a request (the broker may be down).
+    "CELERY_ENABLED": False,
+    "LOG_LEVEL": 1,
+    # The Message-ID is fixed when the message is queued, so a retry is the same message.
+    "MESSAGE_ID_ENABLED": True,
+    "MESSAGE_ID_FQDN": SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "localhost",
+}
+EMAIL_BACKEND = "post_office.EmailBackend"
+# post-office's lock file (a pid lock): one delivery run at a time on a host; an overlapping
+# beat or cron run on the same host finds it held and leaves. Deliver from one host only.
+MAIL_LOCKFILE = env("MAIL_LOCKFILE", default="") or str(
+    Path(tempfile.gettempdir()) / "bookmytoken-mail"
+)
+# Deliver right after the commit, in the web process: only for local development without a
+# broker (config/settings/local.py). Everywhere else beat or cron delivers.
+MAIL_DELIVER_ON_COMMIT = False
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BookMyToken <no-reply@bookmytoken.in>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Ops", a) for a in env.list("ADMIN_EMAILS", default=[])]
@@ -206,13 +270,18 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
 # allauth's own per-IP login/signup limits and its failed-login limit are off: axes enforces
 # "5 failures lock the account for 30 minutes" and django-ratelimit the per-IP limits
-# (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. Its per-email
-# limit on reset emails stays.
+# (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. allauth's
+# limits fail closed when the cache is down (each waits a second for a cache lock, then
+# refuses), so the per-email limit on reset emails is django-ratelimit's too
+# ("password_reset_email", failing open), and the cooldown between verification emails to one
+# address is off: it would silently drop the verification email of every sign-up during a
+# Redis outage; resends are triggered by sign-in attempts, which the per-IP login limit bounds.
 ACCOUNT_RATE_LIMITS = {
     "login": None,
     "login_failed": None,
     "signup": None,
-    "reset_password": "5/m/key",
+    "confirm_email": None,
+    "reset_password": None,
 }
 # Per client IP (accounts.ip.client_ip), POSTs only. Carrier NAT puts many people behind one
 # IP, so these are well above what one person needs.
@@ -220,6 +289,8 @@ ACCOUNTS_RATE_LIMITS = {
     "login": env("RATE_LIMIT_LOGIN", default="30/5m"),
     "signup": env("RATE_LIMIT_SIGNUP", default="10/h"),
     "password_reset": env("RATE_LIMIT_PASSWORD_RESET", default="10/h"),
+    # Per email address asked for (the others are per client IP).
+    "password_reset_email": env("RATE_LIMIT_PASSWORD_RESET_EMAIL", default="5/m"),
     "otp": env("RATE_LIMIT_OTP", default="10/5m"),
 }
 OTP_TOTP_ISSUER = "BookMyToken"
@@ -316,9 +387,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Server error reports to ADMINS go straight to the mail transport, as Django's own
+        # handler does, not through the queue: the error may be the database itself.
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+            "email_backend": POST_OFFICE["BACKENDS"]["default"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},
         "axes": {"level": "WARNING"},
         # WeasyPrint logs seven progress lines per PDF at INFO.

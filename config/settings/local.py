@@ -16,3 +16,7 @@ if not SECRET_KEY:  # noqa: F405
     SECRET_KEY = _key_file.read_text().strip()
 
 ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=False)
+
+# Nothing runs Celery beat locally without a broker: queued mail (printed by the console
+# backend) is delivered right after the commit that queued it, never raising into the request.
+MAIL_DELIVER_ON_COMMIT = not CELERY_BROKER_URL  # noqa: F405

@@ -5,7 +5,12 @@ from .base import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Mail is queued (post-office) and delivered to Django's in-memory outbox by the `deliver_mail`
+# fixture, as the worker would; nothing is delivered on commit.
+POST_OFFICE = {  # noqa: F405
+    **POST_OFFICE,  # noqa: F405
+    "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+}
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {

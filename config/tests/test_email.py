@@ -1,5 +1,7 @@
 """Real SMTP delivery against a local SMTP server (aiosmtpd), configured as production is:
-through EMAIL_URL, parsed by the settings."""
+through EMAIL_URL, parsed by the settings. This is the transport the mail worker sends the queue
+through (POST_OFFICE["BACKENDS"]["default"]); queueing itself is tested in
+test_mail_and_broker_outages.py."""
 
 import json
 import socket
@@ -52,15 +54,17 @@ def test_email_url_smtp_delivers_through_django_smtp_backend(smtp_server, tmp_pa
         import django
         django.setup()
         from django.conf import settings
-        from django.core.mail import EmailMultiAlternatives
+        from django.core.mail import EmailMultiAlternatives, get_connection
+        transport = settings.POST_OFFICE["BACKENDS"]["default"]
         message = EmailMultiAlternatives(
             "Booking confirmed: token 7",
             "Your token for 12 Dec is 7.",
             to=["asha@example.in"],
+            connection=get_connection(transport),
         )
         message.attach_alternative("<p>Your token is <b>7</b>.</p>", "text/html")
         sent = message.send()
-        print(json.dumps({"sent": sent, "backend": settings.EMAIL_BACKEND,
+        print(json.dumps({"sent": sent, "backend": transport,
                           "host": settings.EMAIL_HOST, "port": settings.EMAIL_PORT}))
         """
     )
@@ -95,7 +99,7 @@ def test_email_url_smtp_delivers_through_django_smtp_backend(smtp_server, tmp_pa
     assert "<b>7</b>" in html
 
 
-def test_unreachable_smtp_server_raises_instead_of_losing_mail(tmp_path):
+def test_unreachable_smtp_server_makes_the_transport_raise_so_the_worker_retries(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -104,8 +108,10 @@ def test_unreachable_smtp_server_raises_instead_of_losing_mail(tmp_path):
             sys.executable,
             "-c",
             "import django; django.setup();"
-            "from django.core.mail import send_mail;"
-            "send_mail('s', 'b', None, ['a@example.in'])",
+            "from django.conf import settings;"
+            "from django.core.mail import get_connection, send_mail;"
+            "send_mail('s', 'b', None, ['a@example.in'],"
+            " connection=get_connection(settings.POST_OFFICE['BACKENDS']['default']))",
         ],
         {
             **PRODUCTION_ENV,

@@ -67,6 +67,7 @@ def production_settings(env: dict[str, str]) -> dict:
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CELERY_TASK_ALWAYS_EAGER": settings.CELERY_TASK_ALWAYS_EAGER,
             "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+            "mail_transport": settings.POST_OFFICE["BACKENDS"]["default"],
             "EMAIL_HOST": settings.EMAIL_HOST,
             "EMAIL_PORT": settings.EMAIL_PORT,
             "EMAIL_USE_TLS": settings.EMAIL_USE_TLS,
@@ -118,7 +119,9 @@ def test_production_settings_come_from_the_environment():
     assert values["cache_location"] == "redis://cache.internal:6379/0"
     assert values["CELERY_BROKER_URL"] == "redis://cache.internal:6379/0"
     assert values["CELERY_TASK_ALWAYS_EAGER"] is False
-    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    # Mail is queued in the database; the worker sends it over SMTP.
+    assert values["EMAIL_BACKEND"] == "post_office.EmailBackend"
+    assert values["mail_transport"] == "django.core.mail.backends.smtp.EmailBackend"
     assert (values["EMAIL_HOST"], values["EMAIL_PORT"]) == ("smtp.example.in", 587)
     assert values["EMAIL_USE_TLS"] is True
     assert values["EMAIL_HOST_USER"] == "mailer"

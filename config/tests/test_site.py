@@ -1,4 +1,6 @@
 import pytest
+from django.contrib import admin
+from django.test import RequestFactory
 from django.urls import reverse
 
 from providers.models import Category
@@ -15,13 +17,18 @@ def test_home_explains_the_service_and_lists_categories(client):
     assert "Dental" in body
 
 
-def test_home_categories_come_from_the_cache_and_follow_changes(client, django_assert_num_queries):
+def test_home_categories_come_from_the_cache_and_follow_admin_edits(
+    client, admin_user, django_assert_num_queries, django_capture_on_commit_callbacks
+):
     dental = Category.objects.create(name="Dental", slug="dental", icon="🦷")
     client.get(reverse("home"))
     with django_assert_num_queries(0):
         assert "Dental" in client.get(reverse("home")).text
     dental.name = "Dental care"
-    dental.save()
+    request = RequestFactory().post("/admin/providers/category/")
+    request.user = admin_user
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.site._registry[Category].save_model(request, dental, form=None, change=True)
     assert "Dental care" in client.get(reverse("home")).text
 
 

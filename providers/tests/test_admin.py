@@ -4,7 +4,6 @@ import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core import mail
 from django.test import RequestFactory
 
 from providers.models import Provider
@@ -60,22 +59,24 @@ def test_search_by_owner_email(model_admin, staff, pending_provider, provider):
     assert pending_provider.shop_name in body and provider.shop_name not in body
 
 
-def test_approve_action(model_admin, staff, category, django_capture_on_commit_callbacks):
+def test_approve_action(
+    model_admin, staff, category, django_capture_on_commit_callbacks, deliver_mail
+):
     shops = ProviderFactory.create_batch(2, category=category, status="pending")
     with django_capture_on_commit_callbacks(execute=True):
         response, request = changelist(model_admin, staff, action("approve_selected", shops))
     assert response.status_code == 302
     assert {p.status for p in Provider.objects.all()} == {"approved"}
     assert {p.status_changed_by for p in Provider.objects.all()} == {staff}
-    assert len(mail.outbox) == 2
+    assert len(deliver_mail()) == 2
     assert "2 shops approved." in messages_of(request)
 
 
-def test_approve_action_reports_shops_it_cannot_change(model_admin, staff, provider):
+def test_approve_action_reports_shops_it_cannot_change(model_admin, staff, provider, deliver_mail):
     response, request = changelist(model_admin, staff, action("approve_selected", [provider]))
     assert response.status_code == 302
     assert any("cannot be changed" in m for m in messages_of(request))
-    assert mail.outbox == []
+    assert deliver_mail() == []
 
 
 def test_reject_asks_for_a_reason_first(model_admin, staff, pending_provider):
@@ -88,18 +89,20 @@ def test_reject_asks_for_a_reason_first(model_admin, staff, pending_provider):
     assert pending_provider.status == "pending"
 
 
-def test_reject_without_reason_shows_the_form_again(model_admin, staff, pending_provider):
+def test_reject_without_reason_shows_the_form_again(
+    model_admin, staff, pending_provider, deliver_mail
+):
     data = action("reject_selected", [pending_provider], reason_submitted="1", reason="   ")
     response, _ = changelist(model_admin, staff, data)
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     pending_provider.refresh_from_db()
     assert pending_provider.status == "pending"
-    assert mail.outbox == []
+    assert deliver_mail() == []
 
 
 def test_reject_with_reason(
-    model_admin, staff, pending_provider, django_capture_on_commit_callbacks
+    model_admin, staff, pending_provider, django_capture_on_commit_callbacks, deliver_mail
 ):
     data = action(
         "reject_selected", [pending_provider], reason_submitted="1", reason="Blurry photo"
@@ -113,17 +116,19 @@ def test_reject_with_reason(
         "Blurry photo",
     )
     assert pending_provider.status_changed_by == staff
-    assert "Blurry photo" in mail.outbox[0].body
+    assert "Blurry photo" in deliver_mail()[0].body
     assert "1 shop rejected." in messages_of(request)
 
 
-def test_suspend_with_reason(model_admin, staff, provider, django_capture_on_commit_callbacks):
+def test_suspend_with_reason(
+    model_admin, staff, provider, django_capture_on_commit_callbacks, deliver_mail
+):
     data = action("suspend_selected", [provider], reason_submitted="1", reason="Complaints")
     with django_capture_on_commit_callbacks(execute=True):
         changelist(model_admin, staff, data)
     provider.refresh_from_db()
     assert (provider.status, provider.rejection_reason) == ("suspended", "Complaints")
-    assert len(mail.outbox) == 1
+    assert len(deliver_mail()) == 1
 
 
 def test_status_is_read_only_in_the_change_form(model_admin, staff):

@@ -156,28 +156,19 @@ def test_dashboard_shows_balance_and_warns_when_low(provider_client, provider, s
     assert 'id="wallet-low"' not in body
 
 
-def _renders_body(response) -> bool:
-    return "wallet/_wallet_body.html" in [t.name for t in response.templates]
-
-
-def test_cached_wallet_page_shows_a_new_ledger_row_on_the_next_request(provider_client, provider):
+def test_wallet_page_shows_a_new_ledger_row_on_the_next_request(provider_client, provider):
     fund(provider, "100", reference="opening")
-    first = provider_client.get(reverse("wallet:home"))
-    assert _renders_body(first)
-    again = provider_client.get(reverse("wallet:home"))
-    assert not _renders_body(again)  # served from the cache
-    assert again.content.decode().count("opening") == first.content.decode().count("opening")
-
+    first = provider_client.get(reverse("wallet:home")).content.decode()
+    assert "opening" in first
     fee(provider, "appt-77", amount="12.00")
     body = provider_client.get(reverse("wallet:home")).content.decode()
     assert "appt-77" in body
     assert "₹88.00" in body  # the balance card follows the ledger too
 
 
-def test_cached_wallet_page_follows_a_top_up_changing_status(provider_client, provider):
+def test_wallet_page_follows_a_top_up_changing_status(provider_client, provider):
     payment = PaymentFactory(provider=provider, amount=Decimal("750.00"))
     assert "Awaiting payment" in provider_client.get(reverse("wallet:home")).content.decode()
-    provider_client.get(reverse("wallet:home"))
     services.payment_capture(order_id=payment.order_id, payment_id="pay_W1", source="callback")
     body = provider_client.get(reverse("wallet:home")).content.decode()
     assert "Awaiting payment" not in body
@@ -185,11 +176,11 @@ def test_cached_wallet_page_follows_a_top_up_changing_status(provider_client, pr
     assert "₹750.00" in body
 
 
-def test_cached_pages_and_filters_each_show_their_own_rows(provider_client, provider):
+def test_wallet_pages_and_filters_each_show_their_own_rows(provider_client, provider):
     fund(provider, "1000", reference="opening")
     for i in range(30):
         fee(provider, f"appt-{i}", amount="1.00")
-    for _ in range(2):  # the second round comes from the cache
+    for _ in range(2):
         first = provider_client.get(reverse("wallet:home")).content.decode()
         second = provider_client.get(reverse("wallet:home"), {"page": "2"}).content.decode()
         credits = provider_client.get(reverse("wallet:home"), {"type": "credit"}).content.decode()
@@ -201,47 +192,17 @@ def test_cached_pages_and_filters_each_show_their_own_rows(provider_client, prov
 
 @pytest.mark.parametrize("rows", [30, 90])
 def test_wallet_page_queries_do_not_grow_with_the_ledger(
-    provider_client, provider, rows, django_assert_num_queries
+    provider_client, provider, rows, django_assert_max_num_queries
 ):
     fund(provider, "1000")
     for i in range(rows):
         fee(provider, f"appt-{i}", amount="1.00")
     PaymentFactory(provider=provider)
-    # session user, shop, recent top-ups, newest ledger row id; then count + page of rows
-    with django_assert_num_queries(6):
+    # session, user, shop, recent top-ups, count and page of rows
+    with django_assert_max_num_queries(6):
         provider_client.get(reverse("wallet:home"), {"page": "2"})
-    with django_assert_num_queries(4):
-        provider_client.get(reverse("wallet:home"), {"page": "2"})
-    with django_assert_num_queries(5):  # not kept: no ledger row id needed
+    with django_assert_max_num_queries(6):
         provider_client.get(reverse("wallet:home"), {"date_from": "2026-01-01", "page": "2"})
-
-
-@pytest.mark.parametrize(
-    ("params", "cached"),
-    [
-        ({}, True),
-        ({"type": "debit", "kind": "", "date_from": "", "date_to": ""}, True),  # the form
-        ({"kind": "booking_fee", "page": "2"}, True),
-        ({"date_from": "2026-11-01"}, False),
-        ({"page": "11"}, False),
-        ({"page": "02"}, False),
-        ({"type": "bonus"}, False),
-        ({"utm_source": "mail"}, False),
-    ],
-)
-def test_only_everyday_wallet_pages_are_kept_in_the_cache(
-    provider_client, provider, params, cached
-):
-    """Date ranges, far pages and unknown parameters can't fill the cache: rendered each time."""
-    fund(provider, "1000", reference="opening")
-    for i in range(30):
-        fee(provider, f"appt-{i}", amount="1.00")
-    first = provider_client.get(reverse("wallet:home"), params)
-    again = provider_client.get(reverse("wallet:home"), params)
-    assert _renders_body(first)
-    assert _renders_body(again) is not cached
-    assert again.status_code == 200
-    assert again.content.count(b"<tr>") == first.content.count(b"<tr>")
 
 
 def test_a_date_range_still_filters_and_follows_new_rows(provider_client, provider):

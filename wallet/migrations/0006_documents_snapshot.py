@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('providers', '0003_provider_next_free_at'),
-        ('wallet', '0004_wallet_history_indexes'),
+        ('wallet', '0005_idempotency_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

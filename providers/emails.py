@@ -1,6 +1,6 @@
-"""Emails about a provider's approval status, sent after the decision is committed."""
+"""Emails about a provider's approval status, queued (post-office) in the decision's transaction
+and delivered by the mail worker."""
 
-from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mail_admins
 from django.template.loader import render_to_string
@@ -10,8 +10,7 @@ from django.utils import translation
 from .models import Provider
 
 
-@shared_task
-def send_provider_status_email(provider_id: int) -> None:
+def queue_provider_status_email(provider_id: int) -> None:
     """Tell the shop owner about an approval, rejection or suspension (text + HTML)."""
     provider = Provider.objects.select_related("user").get(pk=provider_id)
     with translation.override(settings.LANGUAGE_CODE):
@@ -34,8 +33,7 @@ def send_provider_status_email(provider_id: int) -> None:
     message.send()
 
 
-@shared_task
-def send_new_provider_to_staff(provider_id: int) -> None:
+def queue_new_provider_to_staff(provider_id: int) -> None:
     """Let the operations team (ADMIN_EMAILS) know a shop is waiting for review."""
     provider = Provider.objects.select_related("category").get(pk=provider_id)
     url = settings.SITE_URL.rstrip("/") + reverse(
