@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from post_office.mail import send_queued_mail_until_done
+from post_office.models import STATUS, Attachment, Email
 
 from . import next_free, notifications
-from .models import Appointment
+from .models import Appointment, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,30 @@ def deliver_mail(lockfile: str | None = None) -> int:
     finally:
         _delivering.active = False
     return queued
+
+
+@shared_task(name="bookings.tasks.cleanup_mail")
+def cleanup_mail(days: int | None = None, batch: int = 500) -> int:
+    """Delete queued-mail rows (sent or failed, with their logs and attachment files) and
+    booking events older than MAIL_KEEP_DAYS; returns how many emails were deleted.
+
+    post-office's own `cleanup_mail` deletes with `IN (SELECT … LIMIT …)`, which MariaDB
+    refuses (error 1235); here each batch's ids are read first."""
+    cutoff = timezone.now() - timedelta(days=settings.MAIL_KEEP_DAYS if days is None else days)
+    old = Email.objects.filter(created__lt=cutoff).exclude(
+        status__in=[STATUS.queued, STATUS.requeued]
+    )
+    deleted = 0
+    while ids := list(old.values_list("pk", flat=True)[:batch]):
+        deleted += Email.objects.filter(pk__in=ids).delete()[1].get("post_office.Email", 0)
+    while orphans := list(Attachment.objects.filter(emails=None)[:batch]):
+        for attachment in orphans:
+            attachment.file.delete(save=False)
+        Attachment.objects.filter(pk__in=[a.pk for a in orphans]).delete()
+    notifications_done = Notification.objects.filter(queued_at__lt=cutoff)
+    while ids := list(notifications_done.values_list("pk", flat=True)[:batch]):
+        Notification.objects.filter(pk__in=ids).delete()
+    return deleted
 
 
 def deliver_after_commit(**kwargs) -> None:

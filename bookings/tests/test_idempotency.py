@@ -10,11 +10,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import CustomerFactory
 from bookings import services
-from bookings.models import Appointment
+from bookings.models import Appointment, Notification
 from providers.models import Provider
 from providers.tests.factories import ProviderFactory, ServiceFactory, open_all_week
 from wallet.models import WalletTransaction
@@ -76,6 +77,7 @@ def test_same_confirm_form_posted_twice_books_once_and_answers_with_it(client, s
     assert booking.idempotency_key == KEY
     assert booking.status == Appointment.Status.CONFIRMED
     assert _fees(auto_shop) == 1
+    assert Notification.objects.filter(appointment=booking).count() == 1  # one "booked" email
     auto_shop.refresh_from_db()
     assert auto_shop.wallet_balance == Decimal("95.00")
 
@@ -153,7 +155,7 @@ def test_the_unique_key_is_the_backstop_when_the_look_up_misses(monkeypatch, ser
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("frozen")
-def test_booking_with_a_key_costs_one_indexed_look_up(client, service, django_assert_num_queries):
+def test_booking_with_a_key_costs_one_indexed_look_up(client, service):
     client.force_login(CustomerFactory())
     services.appointment_book(  # caches warm (content types), as in a running site
         customer=CustomerFactory(),
@@ -161,13 +163,21 @@ def test_booking_with_a_key_costs_one_indexed_look_up(client, service, django_as
         booking_date=date(2026, 12, 7),
         slot_time=time(9),
     )
-    form = {"date": "2026-12-07", "time": "10:00", "note": "", "idempotency_key": KEY}
-    with django_assert_num_queries(11):  # the ten of a booking POST and the key look-up
-        client.post(_confirm_url(service), form)
-    # A repeat: the user, the service (ids), then in its transaction (a savepoint here) the
-    # service with its owner's flags, the provider lock and the look-up: nothing more.
-    with django_assert_num_queries(7):
-        client.post(_confirm_url(service), form)
+
+    def post(at: str, key: str) -> list[str]:
+        form = {"date": "2026-12-07", "time": at, "note": "", "idempotency_key": key}
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(_confirm_url(service), form).status_code == 302
+        return [q["sql"] for q in queries.captured_queries]
+
+    plain = post("10:00", "")
+    keyed = post("11:00", KEY)
+    repeat = post("11:00", KEY)
+    assert len(keyed) == len(plain) + 1  # the key look-up, under the lock
+    # A repeat stops at that look-up: no day read (two queries), no booking, audit entry or
+    # notification written.
+    assert len(repeat) == len(keyed) - 5
+    assert not [sql for sql in repeat if sql.startswith("INSERT")]
 
 
 # --- walk-ins ----------------------------------------------------------------------------------
@@ -216,6 +226,7 @@ def test_provider_confirm_posted_twice_charges_one_fee(client, service):
     second = client.post(url, {"idempotency_key": KEY})
     assert _said(first) == _said(second) == "Token 1 is confirmed."
     assert _fees(service.provider) == 1
+    assert Notification.objects.filter(appointment=booking, event="confirmed").count() == 1
     booking.refresh_from_db()
     assert booking.status == Appointment.Status.CONFIRMED and booking.last_change_key == KEY
     # Without the same key the rules answer as before: a confirmed booking is not confirmed again.

@@ -1,7 +1,7 @@
 """Booking emails (HTML + text + .ics) and reminders that go out exactly once."""
 
 import threading
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core import mail
@@ -176,3 +176,24 @@ def test_concurrent_reminder_runs_send_each_reminder_once(service, deliver_mail)
         t.join()
     assert sum(results) == len(appts)
     assert sorted(m.to[0] for m in deliver_mail()) == sorted(a.customer.email for a in appts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_sent_mail_is_cleaned_up_but_waiting_mail_is_kept(service, frozen, deliver_mail):
+    from post_office.models import STATUS, Attachment, Email
+
+    from bookings.models import Notification
+
+    book(service)
+    deliver_mail()
+    waiting = book(service, at=time(11))
+    notifications_queued = Notification.objects.exclude(appointment=waiting)
+    assert Email.objects.filter(status=STATUS.sent).count() == 2
+    assert Attachment.objects.count() == 2
+    frozen.shift(timedelta(days=91))
+    call_command("cleanup_queued_mail")
+    assert Email.objects.count() == 0
+    assert Attachment.objects.count() == 0
+    assert not notifications_queued.exists()
+    # The second booking's event was never turned into emails: it stays for the worker.
+    assert list(Notification.objects.values_list("appointment", flat=True)) == [waiting.pk]

@@ -186,8 +186,6 @@ CELERY_BEAT_SCHEDULE["bookings-expire-pending"] = {
     "task": "bookings.tasks.expire_pending",
     "schedule": timedelta(minutes=1),
 }
-# Each shop's soonest free slot, for sorting search results by it. Cron alternative:
-# `manage.py refresh_next_free` every minute.
 # Queued email: render pending booking notifications, then send everything due (post-office
 # retries failures). Cron alternative: `manage.py deliver_mail` every minute.
 CELERY_BEAT_SCHEDULE["bookings-deliver-mail"] = {
@@ -196,6 +194,15 @@ CELERY_BEAT_SCHEDULE["bookings-deliver-mail"] = {
     # A run that waited a minute for a worker is superseded by the next one.
     "options": {"expires": 55},
 }
+# Sent and failed emails (and booking events) older than MAIL_KEEP_DAYS are deleted daily.
+# Cron alternative: `manage.py cleanup_queued_mail` once a day.
+MAIL_KEEP_DAYS = env.int("MAIL_KEEP_DAYS", default=90)
+CELERY_BEAT_SCHEDULE["bookings-cleanup-mail"] = {
+    "task": "bookings.tasks.cleanup_mail",
+    "schedule": timedelta(days=1),
+}
+# Each shop's soonest free slot, for sorting search results by it. Cron alternative:
+# `manage.py refresh_next_free` every minute.
 CELERY_BEAT_SCHEDULE["bookings-refresh-next-free"] = {
     "task": "bookings.tasks.refresh_next_free",
     "schedule": timedelta(minutes=1),

@@ -38,14 +38,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _fresh_producer_pool() -> None:
-    """Celery keeps its producer connections open: drop them so the next send uses the
-    broker URL configured now."""
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker_down(settings):
     url = f"redis://127.0.0.1:{free_port()}/0"
@@ -53,13 +45,12 @@ def broker_down(settings):
     settings.CELERY_BROKER_URL = url
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.update(broker_url=url, task_always_eager=False)
-    _fresh_producer_pool()
-    # Really down, really not eager: sending a task fails.
-    with pytest.raises(OperationalError):
-        deliver_mail.apply_async(retry=False)
+    # Really down, really not eager: sending a task there fails (on a connection of its own:
+    # Celery's producer pool may hold one made for an earlier test's URL).
+    with app.connection_for_write(url) as conn, pytest.raises(OperationalError):
+        deliver_mail.apply_async(retry=False, connection=conn)
     yield url
     app.conf.update(saved)
-    _fresh_producer_pool()
 
 
 @pytest.fixture
