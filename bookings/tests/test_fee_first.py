@@ -140,3 +140,10 @@ def test_a_shop_confirming_by_hand_sees_only_bookings_its_balance_cannot_pay(
     assert selectors.awaiting_wallet_money(provider).appointments == []
     assert waiting.status == Appointment.Status.PENDING
     assert 'id="awaiting-fee"' not in client.get(reverse("bookings:dashboard")).text
+
+
+def test_beat_runs_the_expiry_every_minute(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["bookings-expire-pending"]
+    assert entry["task"] == "bookings.tasks.expire_pending"
+    assert entry["schedule"].total_seconds() == 60
+    assert tasks.expire_pending.name == "bookings.tasks.expire_pending"
