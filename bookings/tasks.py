@@ -14,7 +14,7 @@ from django.utils import timezone
 from post_office.mail import send_queued_mail_until_done
 from post_office.models import STATUS, Attachment, Email
 
-from . import next_free, notifications
+from . import next_free, notifications, services
 from .models import Appointment, Notification
 
 logger = logging.getLogger(__name__)
@@ -146,6 +146,4 @@ def refresh_next_free() -> int:
 @shared_task
 def expire_pending() -> int:
     """Expire pending bookings whose slot has begun unconfirmed; returns how many."""
-    from .services import appointments_expire  # services imports this module
-
-    return len(appointments_expire())
+    return len(services.appointments_expire())
