@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from auditlog.context import set_actor
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.sites.models import Site
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -79,15 +81,27 @@ def lockout_reset(*, user: User) -> int:
 
 
 def locked_until(identifier: str) -> datetime | None:
-    """When the lock on this email/mobile ends, or None if it is not locked."""
+    """When the lock on this email/mobile ends, or None if it is not locked.
+
+    Axes keeps one attempt row per (account, client IP, user agent) and locks the account while
+    the failures of the rows it still counts (those whose last failure is within the cool-off)
+    add up to the limit. Failures from several addresses therefore lock the account without any
+    one row reaching the limit. Rows drop out oldest first, so the lock ends one cool-off after
+    the row at which the newest-first running total reaches the limit.
+    """
     cool_off = settings.AXES_COOLOFF_TIME
     username = canonical_identifier(identifier)
-    last = AccessAttempt.objects.filter(
-        username=username,
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=timezone.now() - cool_off,
-    ).aggregate(last=Max("attempt_time"))["last"]
-    return last + cool_off if last else None
+    rows = (
+        AccessAttempt.objects.filter(username=username, attempt_time__gte=timezone.now() - cool_off)
+        .order_by("-attempt_time")
+        .values_list("attempt_time", "failures_since_start")
+    )
+    total = 0
+    for attempt_time, failures in rows:
+        total += failures
+        if total >= settings.AXES_FAILURE_LIMIT:
+            return attempt_time + cool_off
+    return None
 
 
 # --- Login log and devices ------------------------------------------------------------------
@@ -241,3 +255,24 @@ def pending_two_factor_user(request: HttpRequest) -> tuple[User | None, dict]:
 
 def pending_two_factor_clear(request: HttpRequest) -> None:
     request.session.pop(PENDING_2FA_SESSION_KEY, None)
+
+
+# --- The site's own name and address ----------------------------------------------------------
+
+
+def site_sync() -> Site:
+    """Set the current Site (``SITE_ID``) from ``SITE_URL`` and ``PLATFORM_NAME``.
+
+    allauth names the site in every email from this row ("Hello from …", "an account on …");
+    left as Django created it, that says example.com. The deploy runs ``manage.py sync_site``
+    after ``migrate`` so the row follows the setting whenever ``SITE_URL`` changes.
+    """
+    parts = urlsplit(settings.SITE_URL)
+    domain = parts.netloc or parts.path
+    if not domain:
+        raise ValueError(f"SITE_URL has no host: {settings.SITE_URL!r}")
+    site, _ = Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": settings.PLATFORM_NAME}
+    )
+    Site.objects.clear_cache()
+    return site

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Consistent online backup of the BookMyToken database with mysqldump, kept for 14 days.
 #
-#   deploy/mysql-backup.sh [backup-dir]        (default /var/backups/bookmytoken)
+#   deploy/mysql-backup.sh [backup-dir]        (default $BACKUP_DIR or /var/backups/bookmytoken)
 #
 # Reads the connection from DATABASE_URL (the app's .env), so it needs no password of its own.
 # --single-transaction takes an InnoDB snapshot: the site keeps running, no table is locked.
-# Cron (as the bookmytoken user), every night at 02:30:
-#   30 2 * * *  cd /srv/bookmytoken && deploy/mysql-backup.sh >> /var/log/bookmytoken-backup.log 2>&1
+# Every night at 02:30 as the bookmytoken user, from /etc/cron.d/bookmytoken (deploy/install.sh
+# writes it and creates the backup and log folders this needs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-dir="${1:-/var/backups/bookmytoken}"
+dir="${1:-${BACKUP_DIR:-/var/backups/bookmytoken}}"
 keep_days="${KEEP_DAYS:-14}"
 
 url="${DATABASE_URL:-$(sed -n 's/^DATABASE_URL=//p' .env 2>/dev/null | tail -n1)}"

@@ -130,6 +130,68 @@ def test_five_failures_lock_sixth_correct_refused_30_minutes_later_works(client)
         assert int(client.session["_auth_user_id"]) == user.pk
 
 
+def test_failures_from_different_addresses_behind_the_proxy_lock_and_say_until_when(
+    client, settings
+):
+    """Axes keeps one attempt row per client address: five failures from five addresses (as
+    nginx reports them) lock the account, and the page names the time the lock ends."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = CustomerFactory()
+    start = timezone.now().replace(second=0, microsecond=0)
+    for n in range(5):
+        with time_machine.travel(start + timedelta(minutes=n), tick=False):
+            login(
+                client,
+                user.email,
+                "wrong-password",
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}",
+                REMOTE_ADDR="127.0.0.1",
+            )
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        response = login(
+            client, user.email, HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="127.0.0.1"
+        )
+        assert response.status_code == 429
+        body = response.content.decode()
+        assert "This account is locked" in body
+        # The oldest of the five failures stops counting 30 minutes after it happened.
+        until = timezone.localtime(start + timedelta(minutes=30))
+        assert f"You can try again after {until:%d %b %Y, %H:%M}".replace(" 0", " ") in body
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+        assert login(client, user.email).status_code == 429
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        assert login(client, user.email).status_code == 302
+
+
+def test_locked_until_adds_up_failures_across_attempt_rows(settings):
+    from axes.models import AccessAttempt
+
+    from accounts.services import locked_until
+
+    user = CustomerFactory()
+    now = timezone.now()
+    for minutes_ago, failures in [(40, 4), (20, 2), (10, 2), (2, 1)]:
+        attempt = AccessAttempt.objects.create(
+            username=user.email,
+            ip_address=f"203.0.113.{minutes_ago}",
+            user_agent="test",
+            failures_since_start=failures,
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info=LOGIN,
+        )
+        # attempt_time is set on creation; move it back (as time passing would).
+        AccessAttempt.objects.filter(pk=attempt.pk).update(
+            attempt_time=now - timedelta(minutes=minutes_ago)
+        )
+    # Within the 30-minute cool-off: 1 + 2 + 2 = 5 failures, the limit reached at the row of
+    # 20 minutes ago; the row of 40 minutes ago no longer counts.
+    assert locked_until(user.email) == now - timedelta(minutes=20) + timedelta(minutes=30)
+    AccessAttempt.objects.filter(ip_address="203.0.113.2").delete()
+    assert locked_until(user.email) is None
+
+
 def test_lock_is_per_account_not_per_ip(client):
     victim = CustomerFactory()
     other = CustomerFactory()

@@ -1,6 +1,8 @@
 -- Booking POSTs: each wrk thread is one logged-in customer (its own session and CSRF token)
 -- and books its own share of distinct free slots, so no two requests ask for the same slot.
--- args: <slots file> <users file> <thread count> <origin>
+-- Each POST carries its own one-time key, as a browser sends the key of the form it rendered
+-- (a form without that field ignores it).
+-- args: <slots file> <users file> <thread count> <origin> <run nonce>
 dofile("report.lua")  -- run with bench/wrk as the working directory
 local counter = 0
 
@@ -16,6 +18,8 @@ function init(args)
   cookie, csrf = me:match("^([^\t]*)\t([^\t]*)$")
   local threads = tonumber(args[3])
   origin = args[4]
+  nonce = args[5] or "0"
+  sent = 0
   slots = {}
   local i = 0
   for line in io.lines(args[1]) do
@@ -28,8 +32,9 @@ end
 function request()
   next_slot = next_slot % #slots + 1
   local path, date, time = slots[next_slot]:match("^([^\t]*)\t([^\t]*)\t([^\t]*)$")
+  sent = sent + 1
   local body = "csrfmiddlewaretoken=" .. csrf .. "&date=" .. date .. "&time=" .. time ..
-    "&note="
+    "&note=&idempotency_key=bench-" .. nonce .. "-" .. id .. "-" .. sent
   local headers = {
     ["Cookie"] = cookie,
     ["Content-Type"] = "application/x-www-form-urlencoded",

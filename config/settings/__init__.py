@@ -2,14 +2,15 @@
 
 ``DJANGO_ENV`` may also come from the checkout's ``.env`` (as every other variable can), so a
 server whose ``.env`` says production runs production settings for ``manage.py`` commands too.
+A ``.env`` that exists but cannot be read stops the process (never a fallback to local settings).
 """
 
 import os
 from pathlib import Path
 
-import environ
+from .envfile import read_env_file
 
-environ.Env.read_env(Path(__file__).resolve().parent.parent.parent / ".env", overwrite=False)
+read_env_file(Path(__file__).resolve().parent.parent.parent / ".env")
 _env = os.environ.get("DJANGO_ENV", "local")
 
 if _env == "production":

@@ -11,10 +11,12 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from .envfile import read_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+read_env_file(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="")

@@ -2,12 +2,16 @@
 point finds the project from cPanel's folder, and a server's .env selects production."""
 
 import json
+import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import textwrap
 import time
 import urllib.request
+from pathlib import Path
 
 from .test_production import BASE_DIR, PRODUCTION_ENV, run, run_python
 
@@ -121,6 +125,53 @@ def test_a_servers_dot_env_selects_production_settings(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "True", "bookmytoken.in"]
     assert not (tmp_path / ".secret_key").exists()
+
+
+def _settings_copy_with(tmp_path, make_env_file) -> tuple[str, object]:
+    """A copy of config/settings in ``tmp_path`` whose .env ``make_env_file`` creates."""
+    shutil.copytree(BASE_DIR / "config" / "settings", tmp_path / "config" / "settings")
+    (tmp_path / "config" / "__init__.py").write_text("")
+    make_env_file(tmp_path / ".env")
+    code = """
+        import sys
+        sys.path.insert(1, {repo!r})
+        import config.settings as s
+        print("DEBUG", s.DEBUG, "TEST_GATEWAY", s.TEST_GATEWAY_ENABLED)
+    """.replace("{repo!r}", repr(str(BASE_DIR)))
+    return code, tmp_path
+
+
+def test_a_dot_env_that_exists_but_cannot_be_read_stops_the_process(tmp_path):
+    """Never a silent fallback to local settings (DEBUG on, test gateway on)."""
+    code, folder = _settings_copy_with(tmp_path, lambda path: path.mkdir())
+    result = run_python(code, {"PYTHONPATH": str(folder)}, cwd=folder)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert ".env exists but cannot be read" in result.stderr
+    assert "DEBUG" not in result.stdout
+
+
+def test_a_dot_env_owned_by_another_user_stops_the_process():
+    """The case of the server: .env chmod 600 but owned by root, the site running as its user."""
+    folder = Path(tempfile.mkdtemp(prefix="envfile-"))
+    try:
+        folder.chmod(0o755)
+
+        def unreadable(path):
+            path.write_text("DJANGO_ENV=production\n")
+            path.chmod(0o000)
+
+        code, _ = _settings_copy_with(folder, unreadable)
+        args = [sys.executable, "-c", textwrap.dedent(code)]
+        if os.geteuid() == 0:  # root reads any file: run as nobody, as a site user would
+            args = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *args]
+        env = {"PYTHONPATH": str(folder), "DJANGO_SETTINGS_MODULE": "config.settings"}
+        result = run(args, env, cwd=folder)
+        assert result.returncode != 0, result.stdout
+        assert "Permission denied" in result.stderr
+        assert ".env exists but cannot be read" in result.stderr
+    finally:
+        shutil.rmtree(folder)
 
 
 def test_env_production_template_lists_what_production_requires():

@@ -202,7 +202,7 @@ def test_local_settings_generate_the_secret_key_once(tmp_path):
     settings_dir = tmp_path / "config" / "settings"
     settings_dir.mkdir(parents=True)
     (tmp_path / "config" / "__init__.py").write_text("")
-    for name in ("__init__.py", "base.py", "local.py"):
+    for name in ("__init__.py", "base.py", "envfile.py", "local.py"):
         shutil.copy(BASE_DIR / "config" / "settings" / name, settings_dir / name)
     code = """
         import sys
