@@ -7,13 +7,19 @@ from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 DEVICE_COOKIE = "bmt_device"
 DEVICE_COOKIE_SALT = "accounts.device"
 DEVICE_COOKIE_MAX_AGE = 2 * 365 * 24 * 60 * 60
+
+
+def has_session_cookie(request: HttpRequest) -> bool:
+    """Whether the browser sent a session cookie: without one nobody is signed in, so a
+    middleware need not load the session or the user to find that out."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
 class BlockedUserMiddleware:
@@ -23,6 +29,8 @@ class BlockedUserMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not has_session_cookie(request):
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_blocked:
             logout(request)
@@ -32,23 +40,31 @@ class BlockedUserMiddleware:
 
 
 class DeviceCookieMiddleware:
-    """Give every browser a long-lived signed device id (``request.device_id``).
+    """Give a signed-in browser a long-lived signed device id (``request.device_id``).
 
     The id is random and carries no personal data; a login from an id the account has not
     used before counts as a new device (see accounts.services.device_register_login).
+    Every request gets ``request.device_id`` (the cookie's, or a fresh one), but the cookie is
+    only issued when the id was put to use: at a sign-in attempt (it went into a login log
+    and, on success, the account's devices) and for signed-in users. Anonymous visits, bots
+    and first page views get no cookie and cost no signing.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        device_id = request.get_signed_cookie(DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT)
+        device_id = ""
+        if DEVICE_COOKIE in request.COOKIES:
+            device_id = request.get_signed_cookie(
+                DEVICE_COOKIE, default="", salt=DEVICE_COOKIE_SALT
+            )
         is_new = not (device_id and len(device_id) == 32 and device_id.isalnum())
         if is_new:
             device_id = secrets.token_hex(16)
         request.device_id = device_id
         response = self.get_response(request)
-        if is_new:
+        if is_new and self._issue(request):
             response.set_signed_cookie(
                 DEVICE_COOKIE,
                 device_id,
@@ -59,6 +75,18 @@ class DeviceCookieMiddleware:
                 samesite="Lax",
             )
         return response
+
+    @staticmethod
+    def _issue(request: HttpRequest) -> bool:
+        # A sign-in attempt, successful or not, wrote this id into login_logs (and a successful
+        # one into the account's devices): the browser must keep it. ``login()`` replaces
+        # ``request.user``, so a sign-in in this request is seen without a session cookie.
+        if getattr(request, "_login_logged", False):
+            return True
+        if not has_session_cookie(request):
+            return False
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated
 
 
 class AdminOTPMiddleware:
@@ -71,9 +99,19 @@ class AdminOTPMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        # The admin's path for each script prefix the site is served under (one, in practice):
+        # reversed once, not on every request.
+        self._admin_prefixes: dict[str, str] = {}
+
+    def _admin_prefix(self) -> str:
+        script_prefix = get_script_prefix()
+        prefix = self._admin_prefixes.get(script_prefix)
+        if prefix is None:
+            prefix = self._admin_prefixes[script_prefix] = reverse("admin:index")
+        return prefix
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        admin_prefix = reverse("admin:index")
+        admin_prefix = self._admin_prefix()
         if request.path.startswith(admin_prefix):
             response = self._guard(request, admin_prefix)
             if response is not None:

@@ -3,8 +3,6 @@
 import base64
 from io import BytesIO
 
-import qrcode
-import qrcode.image.svg
 from allauth.account import views as allauth_views
 from allauth.account.utils import perform_login
 from axes.decorators import axes_dispatch, axes_form_invalid
@@ -270,6 +268,10 @@ class SessionsEndOthersView(LoginRequiredMixin, View):
 
 
 def _qr_data_uri(text: str) -> str:
+    # Imported here: qrcode pulls in Pillow (33 ms, thousands of objects) for one set-up page.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     buffer = BytesIO()
     image.save(buffer)

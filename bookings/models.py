@@ -135,8 +135,12 @@ class Appointment(models.Model):
             ),
         ]
         indexes = [
-            # The slot query: one provider, one day (or a range of days), active statuses.
-            models.Index(fields=["provider", "booking_date", "status"]),
+            # The slot query: one provider, one day (or a range of days), active statuses; with
+            # the times in the index it is answered from the index alone (no row reads).
+            models.Index(
+                fields=["provider", "booking_date", "status", "slot_time", "end_time"],
+                name="appointment_day_slots_idx",
+            ),
             models.Index(fields=["customer", "booking_date"]),
             models.Index(fields=["status", "booking_date"]),
         ]

@@ -27,7 +27,7 @@ from providers.mixins import provider_required
 from providers.models import Provider, Service, TimeOff, WorkingHours
 from wallet.invoices import pdf_response
 
-from . import selectors, services, slots
+from . import selectors, services
 from .forms import (
     ActionForm,
     BookForm,
@@ -230,30 +230,13 @@ def _day_from(request: HttpRequest) -> tuple[date | None, DayForm | None]:
 
 def _slot_context(service: Service, day: date | None, *, exclude_id: int | None = None) -> dict:
     """The free slots of ``day`` and, when there are none, why (``slots.unbookable_reason``,
-    the rule the booking service applies too)."""
+    the rule the booking service applies too, in its words)."""
     if day is None:
         return {"day": None, "slots": []}
-    provider = service.provider
-    now = selectors.local_now()
-    schedule = selectors.schedule_for(provider, day, day)
-    taken = selectors.taken_on(provider, day, exclude_id=exclude_id)
-    reason = slots.unbookable_reason(
-        day=day,
-        start=None,
-        schedule=schedule,
-        duration=service.duration_minutes,
-        taken=taken,
-        now=now,
-    )
+    free, reason = selectors.day_slots_or_reason(service, day, exclude_id=exclude_id)
     if reason is not None:
-        return {
-            "day": day,
-            "slots": [],
-            "no_slots_reason": services.slot_refusal(reason, provider).message,
-        }
-    free = slots.free_slots(
-        day=day, schedule=schedule, duration=service.duration_minutes, taken=taken, now=now
-    )
+        message = services.slot_refusal(reason, service.provider).message
+        return {"day": day, "slots": [], "no_slots_reason": message}
     return {"day": day, "slots": free, "no_slots_reason": ""}
 
 

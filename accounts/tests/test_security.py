@@ -72,6 +72,33 @@ def test_tampered_device_cookie_gets_a_new_device_id(client):
     assert device.device_id != "a" * 32
 
 
+def test_anonymous_pages_issue_no_device_cookie_and_signing_in_does(client):
+    user = CustomerFactory()
+    assert "bmt_device" not in client.get(reverse("home")).cookies
+    assert "bmt_device" not in client.get(LOGIN).cookies
+    response = login(client, user.email)
+    assert response.status_code == 302
+    issued = response.cookies["bmt_device"]
+    assert issued["httponly"] and issued["samesite"] == "Lax"
+    assert Device.objects.get(user=user).device_id == issued.value.split(":")[0]
+    # Once issued, it is not issued again.
+    assert "bmt_device" not in client.get(reverse("accounts:security")).cookies
+
+
+def test_a_failed_sign_in_keeps_the_device_id_it_logged(client):
+    user = CustomerFactory()
+    response = login(client, user.email, "wrong-password")
+    logged = LoginLog.objects.get(user=user).device_id
+    assert logged and response.cookies["bmt_device"].value.split(":")[0] == logged
+    login(client, user.email)
+    assert Device.objects.get(user=user).device_id == logged
+
+
+def test_a_signed_in_browser_without_a_device_cookie_gets_one(client):
+    client.force_login(CustomerFactory())
+    assert "bmt_device" in client.get(reverse("accounts:security")).cookies
+
+
 # --- Blocking ------------------------------------------------------------------------------
 
 

@@ -41,3 +41,25 @@ def test_garbage_headers_do_not_break_an_audited_change(staff_client, settings):
     )
     assert entry.remote_addr == "10.0.0.2"
     assert entry.remote_port is None
+
+
+def test_the_staff_member_and_the_correlation_id_are_recorded(staff_client, staff):
+    entry = approve(staff_client, HTTP_X_CORRELATION_ID="req-42")
+    assert entry.actor == staff
+    assert entry.actor_email == staff.email
+    assert entry.cid == "req-42"
+
+
+def test_requests_wire_no_signal_receivers(staff_client):
+    from django.db.models.signals import pre_save
+
+    before = len(pre_save.receivers)
+    staff_client.get(reverse("adminpanel:dashboard"))
+    approve(staff_client)
+    assert len(pre_save.receivers) == before
+
+
+def test_changes_outside_a_request_have_no_actor_or_address():
+    provider = ProviderFactory()
+    entry = LogEntry.objects.get_for_object(provider).get(action=LogEntry.Action.CREATE)
+    assert entry.actor is None and entry.remote_addr is None and entry.cid is None

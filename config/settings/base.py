@@ -58,14 +58,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, with the site policy's header built once (config.middleware).
+    "config.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the message storage built on first use (config.middleware).
+    "config.middleware.MessageMiddleware",
     # After messages: both put a message on the page they redirect to.
     "accounts.middleware.BlockedUserMiddleware",
     "accounts.middleware.AdminOTPMiddleware",
@@ -73,7 +75,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # auditlog's middleware with the proxy-aware client IP (accounts.ip), not raw headers.
+    # auditlog's request context with the proxy-aware client IP (accounts.ip), not raw
+    # headers, resolved only when an audited change is written.
     "adminpanel.middleware.AuditlogMiddleware",
     # Turns django-ratelimit's Ratelimited into RATELIMIT_VIEW (the friendly 429 page).
     "django_ratelimit.middleware.RatelimitMiddleware",
@@ -320,6 +323,9 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Admin OTP can be relaxed for local demo use only (never honoured in production settings).
 ADMIN_OTP_REQUIRED = env.bool("ADMIN_OTP_REQUIRED", default=True)
+
+# The audit trail's correlation id comes from the request being served (adminpanel.middleware).
+AUDITLOG_CID_GETTER = "adminpanel.middleware.request_cid"
 
 PHONENUMBER_DEFAULT_REGION = "IN"
 PHONENUMBER_DB_FORMAT = "E164"

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0003_notification'),
+        ('bookings', '0004_day_slots_covering_index'),
     ]
 
     operations = [
