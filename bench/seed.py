@@ -342,6 +342,18 @@ def seed(scale: float, *, seed_value: int = 2026, log=print) -> Seeded:
         ),
     )
 
+    # The bench provider's completed bookings have their invoices, issued as their confirmation
+    # would have (rows inserted in bulk skip the events that issue them; downloads never write).
+    log("  invoices of the bench provider's completed bookings")
+    from bookings.invoices import booking_invoice_issue
+
+    bench_shop = Provider.objects.get(pk=1)
+    completed = Appointment.objects.filter(
+        provider_id=1, status=Appointment.Status.COMPLETED
+    ).select_related("service", "customer")
+    for appointment in completed.iterator():
+        booking_invoice_issue(appointment=appointment, provider=bench_shop)
+
     log("  soonest free slot of every shop (as the minutely refresh keeps it)")
     from django.core.management import CommandError, call_command
 

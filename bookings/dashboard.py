@@ -38,11 +38,11 @@ class ProviderDashboardView(ProviderRequiredMixin, TemplateView):
             today_hours=week[today.weekday()],
             time_off=upcoming_time_off(provider, today=today)[:3],
         )
-        # Today's bookings in token order and the live queue controls.
+        # Today's bookings in serving order (slot time, then token) and the queue controls.
         context.update(
             appointments=booking_selectors.provider_appointments(provider)
             .filter(booking_date=today)
-            .order_by("token_number"),
+            .order_by("slot_time", "token_number"),
             queue=booking_selectors.queue_status(provider, today),
             now=timezone.now(),
         )
@@ -50,5 +50,6 @@ class ProviderDashboardView(ProviderRequiredMixin, TemplateView):
         context.update(
             wallet_low=wallet_selectors.is_low_balance(provider),
             wallet_low_threshold=settings.WALLET_LOW_BALANCE,
+            awaiting_fee=booking_selectors.awaiting_wallet_money(provider),
         )
         return context

@@ -1,132 +1,94 @@
-"""The provider → customer invoice of a booking, as a PDF.
+"""The provider → customer invoice of a booking and its credit note.
 
-Rendered here because it needs bookings data (DESIGN §3); the number comes from
-``wallet.services.invoice_issue`` (one sequence per Indian financial year) and the layout from
-``templates/wallet/invoice_base.html``.
+Issued by the booking's own events (confirmed, cancelled after confirmation) inside their
+transactions; ``wallet`` numbers and stores them (DESIGN §3: bookings calls wallet, never the
+other way). What the invoice shows is built here, from the booking as it is at that moment.
 """
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
-from accounts.access import private_data_view
-from wallet.invoices import gst_inclusive, pdf_response, provider_party
+from providers.models import Provider
+from wallet import services as wallet_services
+from wallet.invoices import provider_party
 from wallet.models import Invoice
-from wallet.services import invoice_issue
 
 from .models import Appointment
-from .selectors import appointment_for_viewer
-
-# The columns the invoice reads (access check, numbering and what it shows): one narrow query.
-INVOICE_FIELDS = (
-    "customer_id",
-    "walk_in_name",
-    "walk_in_mobile",
-    "provider_id",
-    "service_id",
-    "token_number",
-    "booking_date",
-    "slot_time",
-    "end_time",
-    "status",
-    "locked_price",
-    "provider__user_id",
-    "provider__shop_name",
-    "provider__address",
-    "provider__area",
-    "provider__city",
-    "provider__pincode",
-    "provider__gstin",
-    "provider__user__email",
-    "service__service_name",
-    "service__duration_minutes",
-    "customer__name",
-    "customer__email",
-    "customer__mobile",
-)
 
 
-def _buyer(appointment: Appointment) -> dict:
+def _buyer(appointment: Appointment, seller: dict) -> dict:
     if appointment.customer_id is None:
-        return {
-            "name": appointment.walk_in_name,
-            "address": str(appointment.walk_in_mobile or ""),
-        }
-    customer = appointment.customer
-    return {
-        "name": customer.name or customer.email,
-        "email": customer.email,
-        "address": str(customer.mobile or ""),
-    }
+        name = appointment.walk_in_name
+        address = str(appointment.walk_in_mobile or "")
+    else:
+        customer = appointment.customer
+        name = customer.name or customer.email
+        address = ", ".join(part for part in (customer.email, str(customer.mobile or "")) if part)
+    # An unregistered customer served at the shop: the place of supply is the shop's state.
+    return {"name": name, "address": address, "gstin": "", "state": seller["state"]}
 
 
-@login_required
-@private_data_view
-@never_cache
-@require_GET
-def booking_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    """Only the booking's customer, its provider and staff past their second factor may
-    download it (404 for others)."""
-    appointment = appointment_for_viewer(
-        user=request.user,
-        pk=pk,
-        queryset=Appointment.objects.select_related("provider__user", "service", "customer").only(
-            *INVOICE_FIELDS
-        ),
-    )
-    invoice = (
-        Invoice.objects.filter(kind=Invoice.Kind.BOOKING, reference_id=appointment.fee_reference)
-        .only("number", "amount", "issued_at")
-        .first()
-    )
-    if invoice is None:
-        if not appointment.is_invoiceable:
-            raise Http404(_("An invoice is issued once the booking is confirmed."))
-        invoice = invoice_issue(
-            kind=Invoice.Kind.BOOKING,
-            reference_id=appointment.fee_reference,
-            provider=appointment.provider,
-            customer=appointment.customer,
-            amount=appointment.locked_price,
-        )
-    provider = appointment.provider
+def booking_invoice_issue(*, appointment: Appointment, provider: Provider) -> Invoice:
+    """The invoice of a booking just confirmed: its shop, customer, service and locked price
+    as they are now, frozen. ``provider`` is the shop row as read under its lock."""
+    seller = provider_party(provider)
+    service = appointment.service
     detail = _("%(date)s, %(start)s–%(end)s · Token #%(token)s") % {
         "date": appointment.booking_date.strftime("%d %b %Y"),
         "start": appointment.slot_time.strftime("%H:%M"),
         "end": appointment.end_time.strftime("%H:%M"),
         "token": appointment.token_number,
     }
-    tax = gst_inclusive(invoice.amount, interstate=False) if provider.gstin else None
-    return pdf_response(
-        request,
-        invoice=invoice,
-        template="bookings/invoice_booking.html",
-        context={
-            "title": _("Tax invoice") if provider.gstin else _("Invoice"),
-            "seller": provider_party(provider),
-            "buyer": _buyer(appointment),
-            "appointment": {
-                "pk": appointment.pk,
-                "status": appointment.status,
-                "status_display": appointment.get_status_display(),
-                "service_name": appointment.service.service_name,
-                "duration_minutes": appointment.service.duration_minutes,
-                "booking_date": appointment.booking_date,
-                "slot_time": appointment.slot_time,
-                "end_time": appointment.end_time,
-                "token_number": appointment.token_number,
-                "locked_price": appointment.locked_price,
-            },
-            "lines": [
-                {
-                    "description": appointment.service.service_name,
-                    "detail": detail,
-                    "amount": invoice.amount,
-                }
-            ],
-            "tax": tax,
-            "total": invoice.amount,
-        },
+    registered = bool(provider.gstin)
+    return wallet_services.invoice_issue(
+        kind=Invoice.Kind.BOOKING,
+        reference_id=appointment.fee_reference,
+        provider=provider,
+        customer=appointment.customer,
+        amount=appointment.locked_price,
+        title=_("Tax invoice") if registered else _("Invoice"),
+        seller=seller,
+        buyer=_buyer(appointment, seller),
+        lines=[
+            {
+                "description": service.service_name,
+                "detail": detail,
+                "amount": appointment.locked_price,
+            }
+        ],
+        # Served at the shop: the supply is always within the shop's state.
+        interstate=False if registered else None,
+        details=[
+            (_("Booking"), f"#{appointment.pk}"),
+            (
+                _("Service"),
+                _("%(name)s (%(minutes)s minutes)")
+                % {"name": service.service_name, "minutes": service.duration_minutes},
+            ),
+            (_("Date"), appointment.booking_date.strftime("%A, %-d %B %Y")),
+            (
+                _("Slot"),
+                f"{appointment.slot_time:%H:%M}–{appointment.end_time:%H:%M}",
+            ),
+            (_("Token"), f"#{appointment.token_number}"),
+        ],
+        note=_("Prices include GST. Place of supply: the provider's premises.")
+        if registered
+        else "",
+    )
+
+
+def booking_credit_note_issue(*, appointment: Appointment, reason: str) -> Invoice | None:
+    """The credit note of a cancelled booking's invoice; None when it had none."""
+    original = Invoice.objects.filter(
+        doc_type=Invoice.DocType.INVOICE,
+        kind=Invoice.Kind.BOOKING,
+        reference_id=appointment.fee_reference,
+    ).first()
+    if original is None:
+        return None
+    return wallet_services.credit_note_issue(
+        original=original,
+        reason=_("Booking cancelled: %(reason)s") % {"reason": reason}
+        if reason
+        else _("Booking cancelled"),
     )

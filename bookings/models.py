@@ -25,6 +25,8 @@ class Appointment(models.Model):
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
         NO_SHOW = "no_show", _("No-show")
+        # Still unconfirmed (its fee unpaid) when its slot began: the slot went back on sale.
+        EXPIRED = "expired", _("Expired")
 
     class Actor(models.TextChoices):
         CUSTOMER = "customer", _("Customer")
@@ -33,6 +35,8 @@ class Appointment(models.Model):
         SYSTEM = "system", _("System")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
+    # The fee is paid before service: only these are called, completed or marked no-show.
+    SERVABLE_STATUSES = (Status.CONFIRMED,)
     # A booking gets an invoice once the provider has accepted it.
     INVOICEABLE_STATUSES = (Status.CONFIRMED, Status.COMPLETED)
 
@@ -82,6 +86,7 @@ class Appointment(models.Model):
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     no_show_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,7 +189,9 @@ class QueueDay(models.Model):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="queue_days")
     date = models.DateField()
+    # The token called last (0 before the first call) and when: how late the calls run today.
     now_serving = models.PositiveIntegerField(default=0)
+    called_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -24,7 +24,15 @@ from .models import Appointment, Notification
 
 logger = logging.getLogger(__name__)
 
-EVENTS = ("created", "confirmed", "cancelled", "rescheduled", "reminder_24h", "reminder_1h")
+EVENTS = (
+    "created",
+    "confirmed",
+    "cancelled",
+    "rescheduled",
+    "expired",
+    "reminder_24h",
+    "reminder_1h",
+)
 
 
 def notify(*, appointment_id: int, event: str, actor: User | None = None) -> Notification:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection
@@ -18,6 +19,8 @@ from django.utils.translation import get_language
 from accounts.access import check_private_access
 from providers import selectors as provider_selectors
 from providers.models import Category, Provider, Service, WorkingHours
+from wallet import services as wallet_services
+from wallet.models import Invoice
 
 from . import slots
 from .models import Appointment, QueueDay
@@ -234,6 +237,36 @@ def day_slots(
     return [_slot_time(t.hour, t.minute, language) for t in free]
 
 
+def day_slots_or_reason(
+    service: Service,
+    day: date,
+    *,
+    now: datetime | None = None,
+    exclude_id: int | None = None,
+) -> tuple[list, slots.Unbookable | None]:
+    """The free start times of ``day`` (as ``day_slots`` gives them) or, when there are none,
+    why (``slots.unbookable_reason``, the rule the booking service applies): two queries."""
+    provider = service.provider
+    now = now or local_now()
+    schedule = schedule_for(provider, day, day)
+    taken = taken_on(provider, day, exclude_id=exclude_id)
+    reason = slots.unbookable_reason(
+        day=day,
+        start=None,
+        schedule=schedule,
+        duration=service.duration_minutes,
+        taken=taken,
+        now=now,
+    )
+    if reason is not None:
+        return [], reason
+    free = slots.free_slots(
+        day=day, schedule=schedule, duration=service.duration_minutes, taken=taken, now=now
+    )
+    language = get_language()
+    return [_slot_time(t.hour, t.minute, language) for t in free], None
+
+
 def booking_days(provider: Provider) -> list[date]:
     today = local_now().date()
     return [today + timedelta(days=i) for i in range(provider.max_days_ahead + 1)]
@@ -372,37 +405,153 @@ def prefetch_hours() -> Prefetch:
     )
 
 
+def queue_key(appointment: Appointment) -> tuple[time, int]:
+    """Serving order: slot time, then token (a walk-in stands at the time it was added for)."""
+    return appointment.slot_time, appointment.token_number
+
+
 @dataclass
 class QueueStatus:
-    now_serving: int
-    upcoming: list[Appointment]
+    now_serving: int  # the token called last, 0 before the first call
+    serving: Appointment | None
+    upcoming: list[Appointment]  # confirmed bookings still to be called, in serving order
     waiting: int
+    called_at: datetime | None  # when ``serving`` was called
+    late_minutes: int  # how far behind its slot the last call came (0 when on time or early)
+    awaiting_fee: int  # pending bookings of the day still to come: not called until confirmed
 
 
 def queue_status(provider: Provider, day: date | None = None) -> QueueStatus:
-    """The queue of ``provider`` today: now-serving token and the active tokens after it."""
+    """The queue of ``provider`` on ``day`` (today): who was called last, and the confirmed
+    bookings after it in slot-time order. Two queries."""
     day = day or local_now().date()
     state = QueueDay.objects.filter(provider=provider, date=day).first()
     now_serving = state.now_serving if state else 0
-    upcoming = list(
-        Appointment.objects.filter(
-            provider=provider,
-            booking_date=day,
-            status__in=Appointment.ACTIVE_STATUSES,
-            token_number__gt=now_serving,
-        )
+    rows = list(
+        Appointment.objects.filter(provider=provider, booking_date=day)
         .select_related("service")
-        .order_by("token_number")
+        .order_by("slot_time", "token_number")
     )
-    return QueueStatus(now_serving=now_serving, upcoming=upcoming, waiting=len(upcoming))
+    serving = next((a for a in rows if now_serving and a.token_number == now_serving), None)
+    after = (lambda a: queue_key(a) > queue_key(serving)) if serving else (lambda a: True)
+    upcoming = [a for a in rows if a.status in Appointment.SERVABLE_STATUSES and after(a)]
+    awaiting = sum(1 for a in rows if a.status == Appointment.Status.PENDING and after(a))
+    called_at = state.called_at if state else None
+    late = 0
+    if serving is not None and called_at is not None:
+        late = max(0, int((called_at - serving.starts_at).total_seconds() // 60))
+    return QueueStatus(
+        now_serving=now_serving,
+        serving=serving,
+        upcoming=upcoming,
+        waiting=len(upcoming),
+        called_at=called_at,
+        late_minutes=late,
+        awaiting_fee=awaiting,
+    )
 
 
-def minutes_until_turn(appointment: Appointment, status: QueueStatus) -> int:
-    """About how long until ``appointment`` is served: the service time of the active tokens
-    ahead of it, shared over the provider's parallel capacity."""
-    ahead = [a for a in status.upcoming if a.token_number < appointment.token_number]
-    total = sum(int(a.duration.total_seconds() // 60) for a in ahead)
-    return total // max(appointment.provider.capacity, 1)
+# Beyond this, the wait is told as a clock time ("at about 4:45 PM"), not in minutes.
+FAR_MINUTES = 60
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    state: str  # "serving", "called", "next", "waiting", "pending"
+    ahead: int
+    expected_at: datetime | None  # about when the turn comes (never before the slot)
+    minutes: int  # from now until then
+    far: bool  # told as a clock time rather than in minutes
+
+
+def queue_place(
+    appointment: Appointment, status: QueueStatus, *, now: datetime | None = None
+) -> QueuePlace:
+    """Where ``appointment`` stands in today's queue and about when its turn comes.
+
+    The estimate starts from the slot time, pushed back by how late today's calls are running
+    and by the service time of the confirmed bookings ahead (shared over the shop's parallel
+    capacity); it is never earlier than the slot.
+    """
+    now = now or timezone.now()
+    if appointment.status == Appointment.Status.PENDING:
+        return QueuePlace("pending", 0, None, 0, False)
+    if status.serving is not None and status.serving.pk == appointment.pk:
+        return QueuePlace("serving", 0, None, 0, False)
+    if status.serving is not None and queue_key(appointment) < queue_key(status.serving):
+        return QueuePlace("called", 0, None, 0, False)
+    ahead = [a for a in status.upcoming if queue_key(a) < queue_key(appointment)]
+    capacity = max(appointment.provider.capacity, 1)
+    work = timedelta(minutes=sum(a.duration.total_seconds() // 60 for a in ahead) / capacity)
+    expected = max(
+        appointment.starts_at + timedelta(minutes=status.late_minutes),
+        now + work,
+        appointment.starts_at,
+    )
+    minutes = max(0, int((expected - now).total_seconds() + 59) // 60)
+    if minutes > FAR_MINUTES:
+        # A clock time a person can plan by: rounded up to the next five minutes.
+        local = timezone.localtime(expected).replace(second=0, microsecond=0)
+        expected = local + timedelta(minutes=-local.minute % 5)
+    return QueuePlace(
+        "next" if not ahead else "waiting",
+        len(ahead),
+        expected,
+        minutes,
+        minutes > FAR_MINUTES,
+    )
+
+
+def booking_documents(appointment: Appointment, *, for_shop: bool) -> list[Invoice]:
+    """The invoice and credit note a booking made for its customer and, for the shop (and
+    staff), also the platform's fee invoice and fee credit note: one query, oldest first."""
+    kinds = [Invoice.Kind.BOOKING]
+    if for_shop:
+        kinds.append(Invoice.Kind.BOOKING_FEE)
+    return list(
+        Invoice.objects.filter(reference_id=appointment.fee_reference, kind__in=kinds)
+        .only("pk", "number", "kind", "doc_type", "issued_at")
+        .order_by("issued_at", "id")
+    )
+
+
+@dataclass
+class AwaitingFee:
+    """Pending bookings still to come that wait only for wallet money, and how much is short."""
+
+    appointments: list[Appointment]
+    fees: Decimal
+    shortfall: Decimal  # what to add so the wallet covers them all (0 when it already does)
+    topup_amount: int  # the shortfall rounded up to a whole ₹100, for the Add money link
+
+
+def awaiting_wallet_money(provider: Provider, *, now: datetime | None = None) -> AwaitingFee:
+    """A shop that confirms automatically has its bookings left pending only when its wallet
+    cannot pay the fee; a shop that confirms by hand is listed the bookings whose fee is more
+    than its balance. Only those whose slot is still ahead (the rest expire). One query."""
+    now = timezone.localtime(now or timezone.now())
+    rows = list(
+        Appointment.objects.filter(
+            provider=provider, status=Appointment.Status.PENDING, booking_date__gte=now.date()
+        )
+        .exclude(booking_date=now.date(), slot_time__lte=now.time())
+        .select_related("service", "customer")
+        .order_by("booking_date", "slot_time", "token_number")
+    )
+    balance = provider.wallet_balance
+    waiting = [
+        a
+        for a in rows
+        if provider.auto_confirm or wallet_services.platform_fee(a.locked_price) > balance
+    ]
+    fees = sum((wallet_services.platform_fee(a.locked_price) for a in waiting), Decimal("0.00"))
+    shortfall = max(fees - balance, Decimal("0.00"))
+    return AwaitingFee(
+        appointments=waiting,
+        fees=fees,
+        shortfall=shortfall,
+        topup_amount=max(100, int(-(-shortfall // 100)) * 100) if shortfall else 0,
+    )
 
 
 def appointment_for_viewer(

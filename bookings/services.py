@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from providers.models import Provider, Service
 from wallet import services as wallet_services
-from wallet.models import WalletTransaction
+from wallet.models import Invoice, WalletTransaction
 
-from . import notifications, selectors, signals, slots
+from . import invoices, notifications, selectors, signals, slots
 from .models import Appointment, QueueDay
 
 logger = logging.getLogger(__name__)
@@ -114,6 +114,28 @@ def _fresh_service(service_id: int) -> Service:
     ).get(pk=service_id)
 
 
+def slot_refusal(reason: slots.Unbookable, provider: Provider) -> BookingError:
+    """The error (and message a person reads) for each reason ``slots.unbookable_reason``
+    gives; the booking page shows the same words."""
+    Reason = slots.Unbookable
+    params = {
+        "shop": provider.shop_name,
+        "days": provider.max_days_ahead,
+        "minutes": provider.min_notice_minutes,
+    }
+    messages = {
+        Reason.PAST: _("That date is in the past. Pick today or a later day."),
+        Reason.BEYOND_HORIZON: _("%(shop)s takes bookings up to %(days)s days ahead."),
+        Reason.CLOSED: _("%(shop)s is closed on this day."),
+        Reason.OFF_GRID: _("That time is not one of the bookable slots."),
+        Reason.TOO_SOON: _("That time is too soon: %(shop)s needs %(minutes)s minutes' notice."),
+        Reason.FULL: _("No free slots left on this day. Try another day."),
+    }
+    if reason == Reason.TAKEN:
+        return SlotUnavailable()
+    return BookingNotAllowed(messages[reason] % params)
+
+
 def _check_slot(
     *,
     provider: Provider,
@@ -132,42 +154,24 @@ def _check_slot(
     rules = selectors.rules_of(provider)
     if at_counter:
         rules = dataclasses.replace(rules, min_notice_minutes=-rules.step_minutes)
-    if booking_date < now.date():
-        raise BookingNotAllowed(_("That date is in the past."))
-    if not slots.is_within_horizon(booking_date, now.date(), rules):
-        raise BookingNotAllowed(
-            _("%(shop)s takes bookings up to %(days)s days ahead.")
-            % {"shop": provider.shop_name, "days": provider.max_days_ahead}
+    if booking_date < now.date() or not slots.is_within_horizon(booking_date, now.date(), rules):
+        # Refused before reading the day (the same answer the full check gives).
+        no_day = slots.Schedule(weekly=(), overrides=(), rules=rules)
+        reason = slots.unbookable_reason(
+            day=booking_date, start=slot_time, schedule=no_day, duration=0, taken=(), now=now
         )
+        raise slot_refusal(reason, provider)
     day = selectors.booking_day(provider, booking_date, exclude_id=exclude_id)
-    schedule = dataclasses.replace(day.schedule, rules=rules)
-    intervals = slots.working_intervals(booking_date, schedule)
-    if not intervals:
-        raise BookingNotAllowed(_("%(shop)s is closed that day.") % {"shop": provider.shop_name})
-    start = slots.to_minutes(slot_time)
-    on_grid = any(
-        o <= start
-        and start + service.duration_minutes <= c
-        and (start - o) % rules.step_minutes == 0
-        for o, c in intervals
-    )
-    if not on_grid or slot_time.second or slot_time.microsecond:
-        raise BookingNotAllowed(_("That time is not one of the bookable slots."))
-    first = slots.earliest_start(booking_date, now, rules)
-    if first is None or start < first:
-        raise BookingNotAllowed(
-            _("That time is too soon: %(shop)s needs %(minutes)s minutes' notice.")
-            % {"shop": provider.shop_name, "minutes": provider.min_notice_minutes}
-        )
-    if not slots.is_free(
+    reason = slots.unbookable_reason(
         day=booking_date,
         start=slot_time,
-        schedule=schedule,
+        schedule=dataclasses.replace(day.schedule, rules=rules),
         duration=service.duration_minutes,
         taken=day.taken,
         now=now,
-    ):
-        raise SlotUnavailable()
+    )
+    if reason is not None:
+        raise slot_refusal(reason, provider)
     return day
 
 
@@ -199,6 +203,8 @@ def _fee_refused(provider: Provider, exc: wallet_services.InsufficientBalance) -
 
 
 def _mark_confirmed(provider: Provider, appointment: Appointment, actor: User | None) -> None:
+    """Charge the fee (the platform's invoice to the shop is issued with it), confirm, and
+    issue the shop's invoice to the customer: all in the caller's transaction."""
     _charge_fee(provider, appointment)
     appointment.status = Status.CONFIRMED
     appointment.confirmed_at = timezone.now()
@@ -213,6 +219,7 @@ def _mark_confirmed(provider: Provider, appointment: Appointment, actor: User | 
             "updated_at",
         ]
     )
+    invoices.booking_invoice_issue(appointment=appointment, provider=provider)
 
 
 def _booked_with(
@@ -346,7 +353,10 @@ def _book(
         try:
             with transaction.atomic():
                 _mark_confirmed(provider, appointment, created_by if customer is None else None)
-        except wallet_services.InsufficientBalance:
+        except wallet_services.InsufficientBalance as exc:
+            if customer is None:
+                # A walk-in is served now, and service comes after the fee: no booking.
+                raise _fee_refused(provider, exc) from exc
             appointment.status = Status.PENDING
             appointment.fee_charged = Decimal("0.00")
     _notify(appointment.pk, "created", created_by or customer)
@@ -401,8 +411,9 @@ def appointment_confirm(
         return appointment
     if appointment.status != Status.PENDING:
         raise _refuse(appointment, _("confirmed"))
-    if appointment.ends_at <= timezone.now():
-        raise InvalidTransition(_("This booking's time has passed."))
+    if appointment.starts_at <= timezone.now():
+        # Unconfirmed when its slot began: it expires (appointments_expire), never served.
+        raise InvalidTransition(_("This booking's slot has begun; it can no longer be confirmed."))
     appointment.last_change_key = idempotency_key or None
     try:
         with transaction.atomic():
@@ -455,6 +466,46 @@ def appointment_no_show(
     return appointment
 
 
+@transaction.atomic
+def appointment_expire(*, appointment_id: int, now: datetime | None = None) -> Appointment | None:
+    """pending → expired, once its slot has begun unconfirmed (its fee never paid): the slot
+    is free again and the customer is told. None when it is no longer pending or not due."""
+    now = now or timezone.now()
+    appointment = Appointment.objects.filter(pk=appointment_id).only("provider_id").first()
+    if appointment is None:
+        return None
+    provider, appointment = _lock_appointment(appointment)
+    if appointment.status != Status.PENDING or appointment.starts_at > now:
+        return None
+    appointment.status = Status.EXPIRED
+    appointment.expired_at = now
+    appointment.save(update_fields=["status", "expired_at", "updated_at"])
+    _notify(appointment.pk, "expired", None)
+    return appointment
+
+
+def appointments_expire(*, now: datetime | None = None) -> list[int]:
+    """Expire every pending booking whose slot has begun; returns their ids. Each is its own
+    short transaction, so one shop's lock never holds up another's. Safe to run twice at once:
+    the second finds them no longer pending."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    due = (
+        Appointment.objects.filter(status=Status.PENDING)
+        .filter(
+            Q(booking_date__lt=local.date())
+            | Q(booking_date=local.date(), slot_time__lte=local.time())
+        )
+        .order_by("booking_date", "slot_time", "pk")
+        .values_list("pk", flat=True)
+    )
+    expired = []
+    for pk in list(due):
+        if appointment_expire(appointment_id=pk, now=now) is not None:
+            expired.append(pk)
+    return expired
+
+
 def customer_can_change(appointment: Appointment, now: datetime | None = None) -> bool:
     """Whether the customer is still before the provider's cancellation cut-off."""
     now = now or timezone.now()
@@ -498,6 +549,8 @@ def appointment_cancel(
             notes=_("Fee refund, cancelled token %(token)s on %(date)s")
             % {"token": appointment.token_number, "date": appointment.booking_date},
         )
+    # The customer's invoice (issued at confirmation) is reversed by a credit note.
+    invoices.booking_credit_note_issue(appointment=appointment, reason=reason)
     appointment.status = Status.CANCELLED
     appointment.cancelled_at = timezone.now()
     appointment.cancelled_by = actor
@@ -590,27 +643,26 @@ def appointment_reschedule(
 
 @transaction.atomic
 def queue_advance(*, provider: Provider, actor: User, day: date | None = None) -> QueueDay:
-    """Call the next active token of the day: "now serving" moves to it."""
+    """Call the next confirmed booking of the day in serving order (slot time, then token):
+    "now serving" moves to its token. A pending booking is not called: its fee is unpaid."""
     provider = _lock_provider(provider.pk)
     if actor.pk != provider.user_id and not actor.is_staff:
         raise BookingNotAllowed(_("Only the business can move its queue."))
     day = day or _now().date()
     state, _created = QueueDay.objects.get_or_create(provider=provider, date=day)
-    following = (
-        Appointment.objects.filter(
-            provider=provider,
-            booking_date=day,
-            status__in=Appointment.ACTIVE_STATUSES,
-            token_number__gt=state.now_serving,
-        )
-        .order_by("token_number")
-        .values_list("token_number", flat=True)
-        .first()
-    )
-    if following is None:
+    status = selectors.queue_status(provider, day)
+    if not status.upcoming:
+        if status.awaiting_fee:
+            raise BookingNotAllowed(
+                _(
+                    "No confirmed booking is waiting. Pending bookings are called once they are "
+                    "confirmed and their fee is paid."
+                )
+            )
         raise BookingNotAllowed(_("No one else is waiting in today's queue."))
-    state.now_serving = following
-    state.save(update_fields=["now_serving", "updated_at"])
+    state.now_serving = status.upcoming[0].token_number
+    state.called_at = timezone.now()
+    state.save(update_fields=["now_serving", "called_at", "updated_at"])
     return state
 
 
@@ -622,5 +674,44 @@ def queue_reset(*, provider: Provider, actor: User, day: date | None = None) -> 
         raise BookingNotAllowed(_("Only the business can move its queue."))
     state, _created = QueueDay.objects.get_or_create(provider=provider, date=day or _now().date())
     state.now_serving = 0
-    state.save(update_fields=["now_serving", "updated_at"])
+    state.called_at = None
+    state.save(update_fields=["now_serving", "called_at", "updated_at"])
     return state
+
+
+def booking_documents_backfill() -> int:
+    """Issue the invoice of every confirmed, completed or no-show booking that has none (or
+    one numbered before snapshots), and the credit note of every booking cancelled after its
+    invoice. Returns how many bookings were documented."""
+    done = set(
+        Invoice.objects.filter(kind=Invoice.Kind.BOOKING)
+        .exclude(snapshot={})
+        .values_list("doc_type", "reference_id")
+    )
+    invoiced = {ref for doc_type, ref in done if doc_type == Invoice.DocType.INVOICE}
+    credited = {ref for doc_type, ref in done if doc_type == Invoice.DocType.CREDIT_NOTE}
+    numbered = set(
+        Invoice.objects.filter(
+            kind=Invoice.Kind.BOOKING, doc_type=Invoice.DocType.INVOICE
+        ).values_list("reference_id", flat=True)
+    )
+    count = 0
+    candidates = Appointment.objects.filter(
+        status__in=(Status.CONFIRMED, Status.COMPLETED, Status.NO_SHOW, Status.CANCELLED)
+    ).order_by("id")
+    for appointment in candidates.iterator():
+        ref = appointment.fee_reference
+        cancelled = appointment.status == Status.CANCELLED
+        if cancelled and (ref not in numbered or ref in credited):
+            continue  # never invoiced, or already credited
+        if not cancelled and ref in invoiced:
+            continue
+        with transaction.atomic():
+            provider, appointment = _lock_appointment(appointment)
+            invoices.booking_invoice_issue(appointment=appointment, provider=provider)
+            if cancelled:
+                invoices.booking_credit_note_issue(
+                    appointment=appointment, reason=appointment.cancel_reason
+                )
+        count += 1
+    return count

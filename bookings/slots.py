@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 Interval = tuple[int, int]  # [start, end) in minutes since midnight
 
@@ -265,3 +266,54 @@ def days_with_free_slots(
         else:
             result[day] = "full"
     return result
+
+
+class Unbookable(StrEnum):
+    """Why a slot (or a whole day) cannot be booked."""
+
+    PAST = "past"  # the day is before today
+    BEYOND_HORIZON = "beyond_horizon"  # further ahead than the shop takes bookings
+    CLOSED = "closed"  # no opening hours that day (weekly hours or time off)
+    OFF_GRID = "off_grid"  # not a start on the slot grid, or the service does not fit
+    TOO_SOON = "too_soon"  # before now + the shop's notice
+    TAKEN = "taken"  # as many bookings overlap it as the shop has capacity
+    FULL = "full"  # (a whole day) open, but no slot left
+
+
+def unbookable_reason(
+    *,
+    day: date,
+    start: time | None,
+    schedule: Schedule,
+    duration: int,
+    taken: Iterable[Interval],
+    now: datetime,
+) -> Unbookable | None:
+    """Why ``start`` on ``day`` cannot be booked, or None when it can; with ``start`` None,
+    why no slot of ``day`` can be. The one statement of the rules that the booking service
+    and the booking page both ask (``now`` in the provider's time zone)."""
+    rules = schedule.rules
+    if day < now.date():
+        return Unbookable.PAST
+    if not is_within_horizon(day, now.date(), rules):
+        return Unbookable.BEYOND_HORIZON
+    intervals = working_intervals(day, schedule)
+    if not intervals:
+        return Unbookable.CLOSED
+    taken = list(taken)
+    if start is None:
+        if free_slots(day=day, schedule=schedule, duration=duration, taken=taken, now=now):
+            return None
+        return Unbookable.FULL
+    t = to_minutes(start)
+    on_grid = any(
+        o <= t and t + duration <= c and (t - o) % rules.step_minutes == 0 for o, c in intervals
+    )
+    if not on_grid or start.second or start.microsecond:
+        return Unbookable.OFF_GRID
+    first = earliest_start(day, now, rules)
+    if first is None or t < first:
+        return Unbookable.TOO_SOON
+    if overlapping(t, t + duration, taken) >= rules.capacity:
+        return Unbookable.TAKEN
+    return None

@@ -14,7 +14,7 @@ from django.utils import timezone
 from post_office.mail import send_queued_mail_until_done
 from post_office.models import STATUS, Attachment, Email
 
-from . import next_free, notifications
+from . import next_free, notifications, services
 from .models import Appointment, Notification
 
 logger = logging.getLogger(__name__)
@@ -141,3 +141,9 @@ def send_reminders() -> int:
 def refresh_next_free() -> int:
     """Recompute every public shop's soonest free slot for the "soonest" search sort."""
     return next_free.refresh()
+
+
+@shared_task
+def expire_pending() -> int:
+    """Expire pending bookings whose slot has begun unconfirmed; returns how many."""
+    return len(services.appointments_expire())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, invoices, views
+from . import dashboard, views
 
 app_name = "bookings"
 
@@ -19,7 +19,7 @@ urlpatterns: list = [
     path("bookings/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("bookings/<int:pk>/reschedule/", views.reschedule, name="reschedule"),
     path("bookings/<int:pk>/booking.ics", views.ics, name="ics"),
-    path("bookings/<int:pk>/invoice.pdf", invoices.booking_invoice, name="invoice"),
+    path("bookings/<int:pk>/invoice.pdf", views.invoice, name="invoice"),
     # The provider's bookings.
     path("portal/bookings/", views.provider_bookings, name="provider_bookings"),
     path("portal/bookings/walk-in/", views.walk_in, name="walk_in"),

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,13 +18,15 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.access import private_data_view
 from providers import caching
+from providers.mixins import provider_required
 from providers.models import Provider, Service, TimeOff, WorkingHours
-from providers.selectors import provider_for_user
+from wallet.invoices import pdf_response
 
 from . import selectors, services
 from .forms import (
@@ -46,24 +46,6 @@ PAGE_SIZE = 12
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def provider_required(view):
-    """Only a logged-in provider with a shop; the view receives it as ``provider``. The same
-    rules as the portal's ProviderRequiredMixin: customers and staff get 403, a provider without
-    a shop goes to onboarding."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_provider:
-            raise PermissionDenied
-        provider = provider_for_user(request.user)
-        if provider is None:
-            return redirect("providers:onboarding")
-        return view(request, *args, provider=provider, **kwargs)
-
-    return wrapper
 
 
 def _bookable_service(slug: str, service_id: int) -> Service:
@@ -235,31 +217,15 @@ def _day_from(request: HttpRequest) -> tuple[date | None, DayForm | None]:
 
 
 def _slot_context(service: Service, day: date | None, *, exclude_id: int | None = None) -> dict:
-    """The slots of ``day`` and why there are none (closed, past, beyond the horizon, full)."""
+    """The free slots of ``day`` and, when there are none, why (``slots.unbookable_reason``,
+    the rule the booking service applies too, in its words)."""
     if day is None:
         return {"day": None, "slots": []}
-    provider = service.provider
-    today = timezone.localdate()
-    reason = ""
-    free = []
-    if day < today:
-        reason = _("That date is in the past. Pick today or a later day.")
-    elif day > today + timedelta(days=provider.max_days_ahead):
-        reason = _("%(shop)s takes bookings up to %(days)s days ahead.") % {
-            "shop": provider.shop_name,
-            "days": provider.max_days_ahead,
-        }
-    else:
-        free = selectors.day_slots(service, day, exclude_id=exclude_id)
-        if not free:
-            schedule = selectors.schedule_for(provider, day, day)
-            from .slots import working_intervals
-
-            if not working_intervals(day, schedule):
-                reason = _("%(shop)s is closed on this day.") % {"shop": provider.shop_name}
-            else:
-                reason = _("No free slots left on this day. Try another day.")
-    return {"day": day, "slots": free, "no_slots_reason": reason}
+    free, reason = selectors.day_slots_or_reason(service, day, exclude_id=exclude_id)
+    if reason is not None:
+        message = services.slot_refusal(reason, service.provider).message
+        return {"day": day, "slots": [], "no_slots_reason": message}
+    return {"day": day, "slots": free, "no_slots_reason": ""}
 
 
 @require_GET
@@ -384,8 +350,7 @@ def _queue_context(appointment: Appointment) -> dict:
     return {
         "show_queue": True,
         "now_serving": status.now_serving,
-        "wait_minutes": selectors.minutes_until_turn(appointment, status),
-        "ahead": sum(1 for a in status.upcoming if a.token_number < appointment.token_number),
+        "place": selectors.queue_place(appointment, status),
     }
 
 
@@ -405,6 +370,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_customer": is_customer,
             "is_provider": is_provider,
             "can_change": is_customer and services.customer_can_change(appointment),
+            "documents": selectors.booking_documents(
+                appointment, for_shop=is_provider or request.user.is_staff
+            ),
             **_queue_context(appointment),
         },
     )
@@ -434,6 +402,23 @@ def ics(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="booking-{pk}.ics"'
     return response
+
+
+@login_required
+@private_data_view
+@never_cache
+@require_GET
+def invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking's invoice as PDF (issued at confirmation; 404 before). Writes nothing."""
+    appointment = _visible_appointment(request, pk)
+    issued = [
+        document
+        for document in selectors.booking_documents(appointment, for_shop=False)
+        if not document.is_credit_note
+    ]
+    if not issued:
+        raise Http404(_("An invoice is issued once the booking is confirmed."))
+    return pdf_response(issued[0])
 
 
 @login_required
@@ -566,7 +551,7 @@ def provider_bookings(request: HttpRequest, provider: Provider) -> HttpResponse:
             if term.isdigit():
                 match |= Q(token_number=int(term))
             rows = rows.filter(match)
-    rows = rows.filter(booking_date=day).order_by("token_number")
+    rows = rows.filter(booking_date=day).order_by("slot_time", "token_number")  # serving order
     return render(
         request,
         "bookings/provider_bookings.html",

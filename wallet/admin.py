@@ -43,8 +43,8 @@ class WebhookEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Invoice)
 class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("number", "issued_at", "kind", "provider", "customer", "amount")
-    list_filter = ("kind", "financial_year")
+    list_display = ("number", "doc_type", "issued_at", "kind", "provider", "customer", "amount")
+    list_filter = ("doc_type", "kind", "financial_year")
     search_fields = ("number", "reference_id", "provider__shop_name", "customer__email")
     list_select_related = ("provider", "customer")
     date_hierarchy = "issued_at"
@@ -52,5 +52,6 @@ class InvoiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(InvoiceSequence)
 class InvoiceSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("financial_year", "last_number")
+    list_display = ("series", "financial_year", "last_number")
+    list_filter = ("series",)
     search_fields = ("financial_year",)

@@ -99,3 +99,20 @@ class HistoryFilterForm(forms.Form):
                 _("The start date must be on or before the end date."), code="date_order"
             )
         return cleaned
+
+
+class MonthForm(forms.Form):
+    """A calendar month, as ``?month=2026-11`` (the documents page, ZIP and CSV)."""
+
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        error_messages={"invalid": _("Pick a month, like 2026-11.")},
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if month.year < 2000 or month.year > 2100:
+            raise forms.ValidationError(_("Pick a month, like 2026-11."), code="invalid")
+        return month

@@ -1,17 +1,22 @@
-"""Invoice helpers shared by wallet (top-up, fee) and bookings (booking) invoices.
+"""What an invoice or credit note shows, and its PDF.
 
-Rendering: one base template (templates/wallet/invoice_base.html) turned into a PDF by
-django-weasyprint; numbering: ``wallet.services.invoice_issue``.
+Issuing (numbering and storing the snapshot) is ``wallet.services.invoice_issue`` /
+``credit_note_issue``; this module builds the parties and tax of a snapshot and lays a stored
+snapshot out as a PDF (``templates/wallet/document.html``, django-weasyprint). The PDF is a
+function of the snapshot alone: no model is read while rendering it.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 from providers.models import Provider
+from providers.templatetags.money import format_inr
 
 from .models import Invoice
 
@@ -101,15 +106,43 @@ def gst_inclusive(total: Decimal, *, interstate: bool, rate: Decimal = GST_RATE)
     return TaxBreakdown(taxable=taxable, lines=lines, total=total)
 
 
+# GST state codes (the first two digits of a GSTIN) and their states / union territories.
+GST_STATES = {
+    "01": "Jammu and Kashmir", "02": "Himachal Pradesh", "03": "Punjab", "04": "Chandigarh",
+    "05": "Uttarakhand", "06": "Haryana", "07": "Delhi", "08": "Rajasthan",
+    "09": "Uttar Pradesh", "10": "Bihar", "11": "Sikkim", "12": "Arunachal Pradesh",
+    "13": "Nagaland", "14": "Manipur", "15": "Mizoram", "16": "Tripura", "17": "Meghalaya",
+    "18": "Assam", "19": "West Bengal", "20": "Jharkhand", "21": "Odisha",
+    "22": "Chhattisgarh", "23": "Madhya Pradesh", "24": "Gujarat",
+    "26": "Dadra and Nagar Haveli and Daman and Diu", "27": "Maharashtra", "29": "Karnataka",
+    "30": "Goa", "31": "Lakshadweep", "32": "Kerala", "33": "Tamil Nadu", "34": "Puducherry",
+    "35": "Andaman and Nicobar Islands", "36": "Telangana", "37": "Andhra Pradesh",
+    "38": "Ladakh", "97": "Other Territory",
+}  # fmt: skip
+
+
+def format_money(amount: Decimal) -> str:
+    """₹1,23,456.00, as the snapshot's text fields show an amount."""
+    return format_inr(amount)
+
+
+def state_of_gstin(gstin: str) -> str:
+    """The state a GSTIN is registered in, e.g. "29…" → "29-Karnataka"; "" without one."""
+    code = (gstin or "")[:2]
+    return f"{code}-{GST_STATES[code]}" if code in GST_STATES else ""
+
+
 def platform_party() -> dict:
     return {
         "name": settings.PLATFORM_NAME,
         "address": settings.PLATFORM_ADDRESS,
         "gstin": settings.PLATFORM_GSTIN,
+        "state": state_of_gstin(settings.PLATFORM_GSTIN) or settings.PLATFORM_STATE,
     }
 
 
 def provider_party(provider: Provider) -> dict:
+    """A shop as it is now: the snapshot keeps this copy, never a reference to the shop."""
     return {
         "name": provider.shop_name,
         "address": ", ".join(
@@ -118,50 +151,84 @@ def provider_party(provider: Provider) -> dict:
             if part
         ),
         "gstin": provider.gstin,
-        "email": provider.user.email,
+        "state": state_of_gstin(provider.gstin),
     }
 
 
-def platform_tax(amount: Decimal, provider: Provider) -> TaxBreakdown | None:
-    """GST on a platform fee, when the platform is GST registered."""
+def platform_fee_interstate(provider: Provider) -> bool | None:
+    """How GST applies to a platform fee: None when the platform is not GST registered, else
+    whether the provider is registered in another state (IGST) or not (CGST + SGST)."""
     if not settings.PLATFORM_GSTIN:
         return None
-    interstate = bool(provider.gstin) and provider.gstin[:2] != settings.PLATFORM_GSTIN[:2]
-    return gst_inclusive(amount, interstate=interstate)
+    return bool(provider.gstin) and provider.gstin[:2] != settings.PLATFORM_GSTIN[:2]
 
 
-def _base_url(request: HttpRequest) -> str:
-    return getattr(settings, "WEASYPRINT_BASEURL", None) or request.build_absolute_uri("/")
+def tax_snapshot(total: Decimal, *, interstate: bool | None) -> dict | None:
+    """The tax split of a GST-inclusive ``total`` as plain JSON; None without GST."""
+    if interstate is None:
+        return None
+    tax = gst_inclusive(total, interstate=interstate)
+    return {
+        "taxable": str(tax.taxable),
+        "lines": [
+            {"label": t.label, "rate": str(t.rate), "amount": str(t.amount)} for t in tax.lines
+        ],
+    }
 
 
-def _render_pdf(*, template: str, context: dict, base_url: str) -> bytes:
-    """Lay the PDF out from ``context`` alone: no request, so no context processors."""
-    # Imported here: WeasyPrint is heavy to load and only invoice downloads need it.
+def tax_amounts(snapshot: dict) -> dict[str, Decimal]:
+    """Taxable value and CGST/SGST/IGST of a stored snapshot (zeros without GST)."""
+    amounts = {"taxable": Decimal(snapshot["total"]), "CGST": Decimal(0), "SGST": Decimal(0)}
+    amounts["IGST"] = Decimal(0)
+    tax = snapshot.get("tax")
+    if tax:
+        amounts["taxable"] = Decimal(tax["taxable"])
+        for line in tax["lines"]:
+            amounts[line["label"]] += Decimal(line["amount"])
+    return amounts
+
+
+DOCUMENT_TEMPLATE = "wallet/document.html"
+
+
+def render_pdf(snapshot: dict) -> bytes:
+    """Lay the PDF out from the stored snapshot alone: no request, no models, no cache.
+
+    The same snapshot gives the same document; the number, date, parties, lines and amounts
+    can only come from it.
+    """
+    # Imported here: WeasyPrint is heavy to load and only a PDF download needs it.
     from django_weasyprint.views import WeasyTemplateResponse
 
-    class InvoicePDF(WeasyTemplateResponse):
+    base_url = getattr(settings, "WEASYPRINT_BASEURL", None) or "file:///"
+    context = {
+        "doc": snapshot,
+        "issued_at": datetime.fromisoformat(snapshot["issued_at"]),
+        "original_issued_at": (
+            datetime.fromisoformat(snapshot["original"]["issued_at"])
+            if snapshot.get("original")
+            else None
+        ),
+    }
+
+    class DocumentPDF(WeasyTemplateResponse):
         def get_base_url(self) -> str:
             return base_url
 
-    return InvoicePDF(None, template, context=context).rendered_content
+    return DocumentPDF(None, DOCUMENT_TEMPLATE, context=context).rendered_content
 
 
-def pdf_response(
-    request: HttpRequest, *, invoice: Invoice, template: str, context: dict
-) -> HttpResponse:
-    """The invoice as a downloadable PDF named after its number, laid out on each download
-    (an invoice is opened a handful of times, so it is not worth a cache entry)."""
-    context = {
-        "invoice": {"number": invoice.number, "issued_at": invoice.issued_at},
-        "amount_words": amount_in_words(context.get("total", invoice.amount)),
-        **context,
-    }
-    pdf = _render_pdf(template=template, context=context, base_url=_base_url(request))
+def pdf_response(document: Invoice) -> HttpResponse:
+    """The document as a downloadable PDF named after its number. Reads nothing, writes
+    nothing: everything comes from ``document.snapshot``. An invoice numbered before
+    snapshots existed has none until ``manage.py documents_backfill`` gives it one."""
+    if not document.snapshot:
+        raise Http404(_("This document is being prepared. Please try again later."))
     return HttpResponse(
-        pdf,
+        render_pdf(document.snapshot),
         content_type="application/pdf",
         headers={
-            "Content-Disposition": content_disposition_header(True, invoice.filename),
+            "Content-Disposition": content_disposition_header(True, document.filename),
             "Cache-Control": "private, no-store",
         },
     )

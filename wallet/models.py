@@ -132,34 +132,59 @@ class WebhookEvent(models.Model):
 
 
 class InvoiceSequence(models.Model):
-    """The last invoice number issued in one Indian financial year (April–March).
+    """The last number issued in one series (invoices, credit notes) of one Indian financial
+    year (April–March).
 
     Its row is locked while a number is taken, so numbers have no gaps or repeats.
     """
 
-    financial_year = models.CharField(max_length=7, unique=True)  # "2026-27"
+    class Series(models.TextChoices):
+        INVOICE = "INV", _("Invoices")
+        CREDIT_NOTE = "CN", _("Credit notes")
+
+    series = models.CharField(max_length=3, choices=Series.choices, default=Series.INVOICE)
+    financial_year = models.CharField(max_length=7)  # "2026-27"
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         db_table = "wallet_invoice_sequences"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "financial_year"], name="wallet_invoice_sequence_year"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.financial_year}: {self.last_number}"
+        return f"{self.series} {self.financial_year}: {self.last_number}"
 
 
 class Invoice(models.Model):
-    """An issued invoice: its number is permanent, its PDF is rendered from live data."""
+    """An issued invoice or credit note. Everything it shows is frozen in ``snapshot`` at issue.
+
+    Written only by ``wallet.services.invoice_issue`` / ``credit_note_issue`` in the
+    transaction of the event that makes it (a top-up captured, a fee debited or refunded, a
+    booking confirmed or cancelled); never changed afterwards. The PDF is rendered from the
+    snapshot alone (``wallet.invoices.render_pdf``), so later edits to shops, services or
+    prices change nothing already issued.
+    """
 
     class Kind(models.TextChoices):
         TOPUP = "topup", _("Wallet top-up")
         BOOKING_FEE = "booking_fee", _("Booking fee")
         BOOKING = "booking", _("Booking")
 
-    number = models.CharField(_("invoice number"), max_length=24, unique=True)
+    class DocType(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    doc_type = models.CharField(
+        _("document"), max_length=12, choices=DocType.choices, default=DocType.INVOICE
+    )
+    number = models.CharField(_("number"), max_length=24, unique=True)
     financial_year = models.CharField(_("financial year"), max_length=7)
     sequence = models.PositiveIntegerField(_("sequence"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    # The ledger reference (Razorpay order id, "appt-<id>") the invoice is for.
+    # The ledger reference (Razorpay order id, "appt-<id>") the document is for.
     reference_id = models.CharField(_("reference"), max_length=64)
     provider = models.ForeignKey(
         "providers.Provider", on_delete=models.PROTECT, related_name="invoices"
@@ -172,21 +197,48 @@ class Invoice(models.Model):
         blank=True,
         related_name="invoices",
     )
+    # A credit note's invoice.
+    original = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name=_("against invoice"),
+    )
+    # The wallet ledger row that made it (top-up, fee, fee refund); none for a booking's.
+    ledger_row = models.OneToOneField(
+        WalletTransaction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="document",
+    )
     amount = models.DecimalField(_("amount (₹)"), max_digits=12, decimal_places=2)
     issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
+    # Number, date, parties, lines, tax and totals as they were at issue (plain JSON).
+    snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
 
     class Meta:
         db_table = "wallet_invoices"
         ordering = ["-issued_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "reference_id"], name="wallet_invoice_once"),
             models.UniqueConstraint(
-                fields=["financial_year", "sequence"], name="wallet_invoice_sequence_unique"
+                fields=["doc_type", "kind", "reference_id"], name="wallet_document_once"
+            ),
+            models.UniqueConstraint(
+                fields=["doc_type", "financial_year", "sequence"],
+                name="wallet_document_sequence_unique",
             ),
         ]
+        indexes = [models.Index(fields=["provider", "issued_at"])]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.doc_type == self.DocType.CREDIT_NOTE
 
     @property
     def filename(self) -> str:

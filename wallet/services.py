@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from providers.models import Provider
 
+from . import invoices
 from .gateways import GatewayError, get_gateway
 from .models import Invoice, InvoiceSequence, Payment, WalletTransaction, WebhookEvent
 from .signals import payment_signature_invalid
@@ -95,6 +96,7 @@ def _post(
         return _repeat(existing, provider=provider, locked=locked)
     Provider.objects.filter(pk=locked.pk).update(wallet_balance=balance)
     provider.wallet_balance = balance
+    _ledger_documents(row, locked)
     return row
 
 
@@ -487,17 +489,31 @@ def financial_year(at: datetime) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
-def _lock_sequence(year: str) -> InvoiceSequence:
+def _lock_sequence(series: str, issued_at: datetime) -> InvoiceSequence:
+    """The counter row of ``series`` in the financial year of ``issued_at``, locked until the
+    transaction ends: concurrent issues get consecutive numbers (a rolled-back issue rolls its
+    number back too) and no repeats."""
+    year = financial_year(issued_at)
     try:
-        return InvoiceSequence.objects.select_for_update().get(financial_year=year)
+        return InvoiceSequence.objects.select_for_update().get(series=series, financial_year=year)
     except InvoiceSequence.DoesNotExist:
-        # Rows are created ahead of time by a migration; this covers years beyond those.
+        # Rows are created ahead of time by migrations; this covers years beyond those.
         try:
             with transaction.atomic():
-                InvoiceSequence.objects.create(financial_year=year)
+                InvoiceSequence.objects.create(series=series, financial_year=year)
         except IntegrityError:
             pass
-        return InvoiceSequence.objects.select_for_update().get(financial_year=year)
+        return InvoiceSequence.objects.select_for_update().get(series=series, financial_year=year)
+
+
+def _next_number(sequence: InvoiceSequence) -> tuple[str, int]:
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return sequence.financial_year, sequence.last_number
+
+
+def _issued(*, doc_type: str, kind: str, reference_id: str) -> Invoice | None:
+    return Invoice.objects.filter(doc_type=doc_type, kind=kind, reference_id=reference_id).first()
 
 
 @transaction.atomic
@@ -507,49 +523,242 @@ def invoice_issue(
     reference_id: str,
     provider: Provider,
     amount: Decimal,
+    title: str,
+    seller: dict,
+    buyer: dict,
+    lines: list[dict],
+    interstate: bool | None,
+    details: list[tuple[str, str]] = (),
+    note: str = "",
     customer: User | None = None,
+    ledger_row: WalletTransaction | None = None,
 ) -> Invoice:
-    """The invoice for (kind, reference), numbered on first issue: INV/2026-27/000123.
+    """Issue the invoice of (kind, reference) now: INV/2026-27/000123, with its snapshot.
 
-    The year's counter row is locked while the number is taken, so concurrent issues get
-    consecutive numbers with no gaps (a rolled-back issue rolls its number back too) and no
-    repeats; asking again for the same (kind, reference) returns the same invoice.
+    Called by the event that makes it, inside that event's transaction. ``seller``/``buyer``
+    are party dicts (name, address, gstin, state), ``lines`` dicts with description, detail
+    and amount, ``details`` (label, value) pairs; ``interstate`` None means no GST lines, else
+    IGST (True) or CGST + SGST (False). Asking again for the same (kind, reference) returns the
+    invoice already issued, unchanged.
     """
-    existing = Invoice.objects.filter(kind=kind, reference_id=reference_id).first()
-    if existing is not None:
+    existing = _issued(doc_type=Invoice.DocType.INVOICE, kind=kind, reference_id=reference_id)
+    if existing is not None and existing.snapshot:
         return existing
-    issued_at = timezone.now()
-    year = financial_year(issued_at)
-    sequence = _lock_sequence(year)
-    existing = Invoice.objects.filter(kind=kind, reference_id=reference_id).first()
+    amount = Decimal(amount).quantize(PAISE)
     if existing is not None:
-        return existing
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
+        # Numbered before invoices kept a snapshot (opened once as a PDF): it keeps its number
+        # and date and gets the snapshot now, from a write path (documents_backfill), once.
+        year, number, issued_at = existing.financial_year, existing.sequence, existing.issued_at
+    else:
+        issued_at = timezone.now()
+        sequence = _lock_sequence(InvoiceSequence.Series.INVOICE, issued_at)
+        # Asked for twice at once: the second caller waited for the lock and finds the first's.
+        existing = _issued(doc_type=Invoice.DocType.INVOICE, kind=kind, reference_id=reference_id)
+        if existing is not None:
+            return existing
+        year, number = _next_number(sequence)
+    code = f"INV/{year}/{number:06d}"
+    snapshot = {
+        "doc_type": Invoice.DocType.INVOICE,
+        "title": str(title),
+        "number": code,
+        "issued_at": timezone.localtime(issued_at).isoformat(),
+        "seller": _party(seller),
+        "buyer": _party(buyer),
+        "place_of_supply": seller.get("state", "") if kind == Invoice.Kind.BOOKING else "",
+        "lines": [
+            {
+                "description": str(line["description"]),
+                "detail": str(line.get("detail", "")),
+                "amount": str(Decimal(line["amount"]).quantize(PAISE)),
+            }
+            for line in lines
+        ],
+        "tax": invoices.tax_snapshot(amount, interstate=interstate),
+        "total": str(amount),
+        "amount_words": invoices.amount_in_words(amount),
+        "details": [[str(label), str(value)] for label, value in details],
+        "note": str(note),
+        "original": None,
+        "reason": "",
+    }
+    if existing is not None:
+        Invoice.objects.filter(pk=existing.pk, snapshot={}).update(
+            snapshot=snapshot, ledger_row=ledger_row
+        )
+        return Invoice.objects.get(pk=existing.pk)
     return Invoice.objects.create(
-        number=f"INV/{year}/{sequence.last_number:06d}",
+        doc_type=Invoice.DocType.INVOICE,
+        number=code,
         financial_year=year,
-        sequence=sequence.last_number,
+        sequence=number,
         kind=kind,
         reference_id=reference_id,
         provider=provider,
         customer=customer,
-        amount=Decimal(amount).quantize(PAISE),
+        ledger_row=ledger_row,
+        amount=amount,
         issued_at=issued_at,
+        snapshot=snapshot,
     )
 
 
-def invoice_for_transaction(*, txn: WalletTransaction) -> Invoice:
-    """The platform → provider invoice of a top-up or booking-fee ledger row."""
-    kinds = {
-        WalletTransaction.Kind.TOPUP: Invoice.Kind.TOPUP,
-        WalletTransaction.Kind.BOOKING_FEE: Invoice.Kind.BOOKING_FEE,
+def _party(party: dict) -> dict:
+    return {key: str(party.get(key) or "") for key in ("name", "address", "gstin", "state")}
+
+
+@transaction.atomic
+def credit_note_issue(
+    *, original: Invoice, reason: str, ledger_row: WalletTransaction | None = None
+) -> Invoice:
+    """Issue the credit note that reverses ``original`` in full: CN/2026-27/000045.
+
+    Its own series, numbered like invoices; the parties, lines and tax are the original's as
+    issued (the snapshot, not the shop as it is today). Once per invoice: asking again
+    returns the credit note already issued.
+    """
+    existing = _issued(
+        doc_type=Invoice.DocType.CREDIT_NOTE,
+        kind=original.kind,
+        reference_id=original.reference_id,
+    )
+    if existing is not None:
+        return existing
+    issued_at = timezone.now()
+    sequence = _lock_sequence(InvoiceSequence.Series.CREDIT_NOTE, issued_at)
+    existing = _issued(
+        doc_type=Invoice.DocType.CREDIT_NOTE,
+        kind=original.kind,
+        reference_id=original.reference_id,
+    )
+    if existing is not None:
+        return existing
+    year, number = _next_number(sequence)
+    code = f"CN/{year}/{number:06d}"
+    source = original.snapshot
+    snapshot = {
+        **source,
+        "doc_type": Invoice.DocType.CREDIT_NOTE,
+        "title": _("Credit note"),
+        "number": code,
+        "issued_at": timezone.localtime(issued_at).isoformat(),
+        "original": {"number": original.number, "issued_at": source["issued_at"]},
+        "reason": str(reason)[:300],
+        "note": "",
     }
-    if txn.kind not in kinds:
-        raise PaymentError("This wallet entry has no invoice.")
-    return invoice_issue(
-        kind=kinds[txn.kind],
-        reference_id=txn.reference_id,
-        provider=Provider.objects.get(user_id=txn.user_id),
-        amount=txn.amount,
+    return Invoice.objects.create(
+        doc_type=Invoice.DocType.CREDIT_NOTE,
+        number=code,
+        financial_year=year,
+        sequence=number,
+        kind=original.kind,
+        reference_id=original.reference_id,
+        provider_id=original.provider_id,
+        customer_id=original.customer_id,
+        original=original,
+        ledger_row=ledger_row,
+        amount=original.amount,
+        issued_at=issued_at,
+        snapshot=snapshot,
     )
+
+
+def _ledger_documents(row: WalletTransaction, provider: Provider) -> None:
+    """The document a new ledger row makes: a top-up or a booking fee is invoiced by the
+    platform; a refunded fee gets a credit note against the fee's invoice."""
+    Kind = WalletTransaction.Kind
+    if row.kind == Kind.TOPUP:
+        payment = Payment.objects.filter(order_id=row.reference_id).first()
+        details = [(_("Credited to wallet on"), _local_stamp(row.created_at))]
+        if payment is not None:
+            details.append((_("Razorpay order"), payment.order_id))
+            if payment.payment_id:
+                method = f" ({payment.method.upper()})" if payment.method else ""
+                details.append((_("Razorpay payment"), payment.payment_id + method))
+            if payment.gateway == "test":
+                details.append((_("Gateway"), _("TEST MODE — not a real payment")))
+        details.append((_("Wallet balance after"), invoices.format_money(row.balance_after)))
+        invoice_issue(
+            kind=Invoice.Kind.TOPUP,
+            reference_id=row.reference_id,
+            provider=provider,
+            amount=row.amount,
+            title=_("Wallet top-up invoice"),
+            seller=invoices.platform_party(),
+            buyer=invoices.provider_party(provider),
+            lines=[{"description": _("Prepaid wallet balance"), "amount": row.amount}],
+            interstate=None,
+            details=details,
+            note=_(
+                "Wallet top-ups are prepaid balances for platform fees; GST, where applicable, "
+                "is charged on each fee when it is used."
+            ),
+            ledger_row=row,
+        )
+    elif row.kind == Kind.BOOKING_FEE:
+        interstate = invoices.platform_fee_interstate(provider)
+        invoice_issue(
+            kind=Invoice.Kind.BOOKING_FEE,
+            reference_id=row.reference_id,
+            provider=provider,
+            amount=row.amount,
+            title=_("Tax invoice") if interstate is not None else _("Invoice"),
+            seller=invoices.platform_party(),
+            buyer=invoices.provider_party(provider),
+            lines=[
+                {
+                    "description": _("Platform fee for booking %(ref)s")
+                    % {"ref": row.reference_id},
+                    "detail": row.notes,
+                    "amount": row.amount,
+                }
+            ],
+            interstate=interstate,
+            details=[
+                (_("Debited from wallet on"), _local_stamp(row.created_at)),
+                (_("Booking reference"), row.reference_id),
+                (_("Wallet balance after"), invoices.format_money(row.balance_after)),
+            ],
+            ledger_row=row,
+        )
+    elif row.kind == Kind.FEE_REFUND:
+        original = _issued(
+            doc_type=Invoice.DocType.INVOICE,
+            kind=Invoice.Kind.BOOKING_FEE,
+            reference_id=row.reference_id,
+        )
+        if original is not None:
+            credit_note_issue(
+                original=original,
+                reason=_("Booking fee refunded to the wallet: %(notes)s") % {"notes": row.notes},
+                ledger_row=row,
+            )
+
+
+def ledger_documents_backfill() -> int:
+    """Give every top-up and fee ledger row its invoice (and every refunded fee its credit
+    note) that it does not have yet, or whose invoice predates snapshots. Returns how many
+    rows were looked at. Run once after deploying snapshots: ``manage.py documents_backfill``.
+    """
+    Kind = WalletTransaction.Kind
+    done = set(
+        Invoice.objects.exclude(snapshot={})
+        .exclude(ledger_row=None)
+        .values_list("ledger_row_id", flat=True)
+    )
+    rows = WalletTransaction.objects.filter(
+        kind__in=(Kind.TOPUP, Kind.BOOKING_FEE, Kind.FEE_REFUND)
+    ).order_by("id")
+    count = 0
+    for row in rows.iterator():
+        if row.pk in done:
+            continue
+        with transaction.atomic():
+            provider = Provider.objects.select_for_update().get(user_id=row.user_id)
+            _ledger_documents(row, provider)
+        count += 1
+    return count
+
+
+def _local_stamp(at: datetime) -> str:
+    return timezone.localtime(at).strftime("%d %b %Y, %H:%M")

@@ -13,6 +13,10 @@ urlpatterns = [
     path("payments/<str:order_id>/", views.PaymentDetailView.as_view(), name="payment"),
     path("razorpay/webhook/", views.webhook, name="webhook"),
     path("test-gateway/<str:order_id>/", views.TestCheckoutView.as_view(), name="test_checkout"),
+    path("documents/", views.DocumentsView.as_view(), name="documents"),
+    path("documents/month.zip", views.DocumentsZipView.as_view(), name="documents_zip"),
+    path("documents/gstr1.csv", views.DocumentsCsvView.as_view(), name="documents_csv"),
+    path("documents/<int:pk>.pdf", views.document_pdf, name="document"),
     path(
         "transactions/<int:pk>/invoice.pdf",
         views.transaction_invoice,

@@ -4,12 +4,17 @@ Views parse input and call one service; money moves only in ``wallet.services``.
 """
 
 import csv
+import io
 import logging
+import zipfile
+from datetime import date, timedelta
+from decimal import Decimal
 
 from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -27,20 +32,20 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import FormView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
-from accounts.access import check_private_access, private_data_view
+from accounts.access import private_data_view
 from accounts.ip import client_ip
 from providers.mixins import ProviderRequiredMixin
 from providers.models import Provider
 
 from . import selectors, services
-from .forms import HistoryFilterForm, TopUpForm
+from .forms import HistoryFilterForm, MonthForm, TopUpForm
 from .gateways import GatewayError, TestGateway, get_gateway
-from .invoices import pdf_response, platform_party, platform_tax, provider_party
-from .models import Payment, WalletTransaction
+from .invoices import pdf_response, render_pdf, tax_amounts
+from .models import Invoice, Payment, WalletTransaction
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +104,6 @@ class WalletView(ProviderRequiredMixin, TemplateView):
             low_balance=selectors.is_low_balance(provider),
             low_balance_threshold=settings.WALLET_LOW_BALANCE,
             payments=selectors.recent_payments(provider=provider),
-            invoice_kinds=(WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE),
         )
         return context
 
@@ -433,69 +437,144 @@ class TestCheckoutView(_OwnPaymentMixin, View):
         )
 
 
-# --- Invoices --------------------------------------------------------------------------------
+# --- Invoices and credit notes ---------------------------------------------------------------
 
 
 @login_required
 @private_data_view
 @never_cache
-def transaction_invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    """PDF invoice (platform → provider) of a top-up or booking fee: the provider, or staff past
-    their second factor (accounts.access)."""
-    txn = get_object_or_404(WalletTransaction, pk=pk)
-    check_private_access(request.user, customer_id=None, provider_user_id=txn.user_id)
-    if txn.kind not in (WalletTransaction.Kind.TOPUP, WalletTransaction.Kind.BOOKING_FEE):
+@require_GET
+def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """An invoice or credit note as PDF, from its snapshot. Reading it writes nothing."""
+    document = selectors.document_for(user=request.user, pk=pk)
+    if document is None:
         raise Http404
-    invoice = services.invoice_for_transaction(txn=txn)
-    provider = Provider.objects.select_related("user").get(pk=invoice.provider_id)
-    refund = None
-    payment = None
-    if txn.kind == WalletTransaction.Kind.BOOKING_FEE:
-        refund = WalletTransaction.objects.filter(
-            kind=WalletTransaction.Kind.FEE_REFUND, reference_id=txn.reference_id
-        ).first()
-    else:
-        payment = Payment.objects.filter(order_id=txn.reference_id).first()
-    if txn.kind == WalletTransaction.Kind.TOPUP:
-        title = _("Wallet top-up invoice")
-        description = _("Prepaid wallet balance")
-    else:
-        title = _("Tax invoice") if settings.PLATFORM_GSTIN else _("Invoice")
-        description = _("Platform fee for booking %(ref)s") % {"ref": txn.reference_id}
-    tax = (
-        platform_tax(txn.amount, provider)
-        if txn.kind == WalletTransaction.Kind.BOOKING_FEE
-        else None
+    return pdf_response(document)
+
+
+@login_required
+@private_data_view
+@never_cache
+@require_GET
+def transaction_invoice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document a ledger row made (top-up, fee: invoice; fee refund: credit note)."""
+    document = Invoice.objects.filter(ledger_row_id=pk).only("pk").first()
+    if document is None:
+        raise Http404
+    return document_pdf(request, document.pk)
+
+
+def _month(request: HttpRequest) -> date:
+    if "month" not in request.GET:
+        return timezone.localdate().replace(day=1)
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        raise BadRequest(form.errors["month"][0])
+    return form.cleaned_data["month"]
+
+
+@method_decorator(never_cache, name="dispatch")
+class DocumentsView(ProviderRequiredMixin, TemplateView):
+    """A month's invoices and credit notes, with the ZIP and the GSTR-1 summary."""
+
+    template_name = "wallet/documents.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month = _month(self.request)
+        context.update(
+            month=month,
+            previous_month=(month - timedelta(days=1)).replace(day=1),
+            next_month=(month + timedelta(days=32)).replace(day=1),
+            form=MonthForm(initial={"month": month}),
+            documents=selectors.documents_of_month(provider=self.provider, month=month).defer(
+                "snapshot"
+            ),
+        )
+        return context
+
+
+GSTR1_HEADER = (
+    "Document type",
+    "Number",
+    "Date",
+    "Against invoice",
+    "Customer",
+    "Customer GSTIN",
+    "Place of supply",
+    "Taxable value",
+    "CGST",
+    "SGST",
+    "IGST",
+    "Total",
+)
+
+
+def gstr1_rows(documents) -> list[list[str]]:
+    """One CSV row per outward document, as an accountant keys GSTR-1 in: credit notes with
+    negative amounts, each naming the invoice it reverses."""
+    rows = []
+    for document in documents:
+        snapshot = document.snapshot
+        amounts = tax_amounts(snapshot)
+        sign = -1 if document.is_credit_note else 1
+        rows.append(
+            [
+                document.get_doc_type_display(),
+                document.number,
+                timezone.localtime(document.issued_at).strftime("%Y-%m-%d"),
+                document.original.number if document.original_id else "",
+                _csv_safe(snapshot["buyer"]["name"]),
+                snapshot["buyer"]["gstin"],
+                snapshot.get("place_of_supply") or snapshot["seller"]["state"],
+                *(f"{sign * amounts[key]:.2f}" for key in ("taxable", "CGST", "SGST", "IGST")),
+                f"{sign * Decimal(snapshot['total']):.2f}",
+            ]
+        )
+    return rows
+
+
+def _gstr1_csv(provider: Provider, month: date) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(GSTR1_HEADER)
+    writer.writerows(
+        gstr1_rows(selectors.outward_documents_of_month(provider=provider, month=month))
     )
-    return pdf_response(
-        request,
-        invoice=invoice,
-        template="wallet/invoice_platform.html",
-        context={
-            "title": title,
-            "seller": platform_party(),
-            "buyer": provider_party(provider),
-            "txn": {
-                "created_at": txn.created_at,
-                "reference_id": txn.reference_id,
-                "balance_after": txn.balance_after,
+    return buffer.getvalue()
+
+
+class DocumentsCsvView(ProviderRequiredMixin, View):
+    """The month's outward invoices and credit notes as a GSTR-1-style CSV."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        month = _month(request)
+        return HttpResponse(
+            _gstr1_csv(self.provider, month),
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="gstr1-{month:%Y-%m}.csv"',
+                "Cache-Control": "private, no-store",
             },
-            "payment": (
-                {
-                    "paid_at": payment.paid_at,
-                    "order_id": payment.order_id,
-                    "payment_id": payment.payment_id,
-                    "method": payment.method,
-                    "gateway": payment.gateway,
-                }
-                if payment
-                else None
-            ),
-            "refund": (
-                {"created_at": refund.created_at, "amount": refund.amount} if refund else None
-            ),
-            "lines": [{"description": description, "amount": txn.amount}],
-            "tax": tax,
-            "total": txn.amount,
-        },
-    )
+        )
+
+
+@method_decorator(ratelimit(key="user", rate="20/h", method="GET", block=True), name="get")
+class DocumentsZipView(ProviderRequiredMixin, View):
+    """Every document of the month as PDFs in one ZIP, with the GSTR-1 CSV beside them."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        month = _month(request)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for document in selectors.documents_of_month(provider=self.provider, month=month):
+                archive.writestr(document.filename, render_pdf(document.snapshot))
+            archive.writestr(f"gstr1-{month:%Y-%m}.csv", _gstr1_csv(self.provider, month))
+        return HttpResponse(
+            buffer.getvalue(),
+            content_type="application/zip",
+            headers={
+                "Content-Disposition": f'attachment; filename="documents-{month:%Y-%m}.zip"',
+                "Cache-Control": "private, no-store",
+            },
+        )

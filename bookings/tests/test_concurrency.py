@@ -129,3 +129,53 @@ def _book_on(service, customer, day, at):
     return services.appointment_book(
         customer=customer, service=service, booking_date=day, slot_time=at
     )
+
+
+def test_expiry_racing_confirmation_and_itself_charges_or_expires_each_booking_once(shop):
+    """Expiry runs (cron and beat at once) race the shop confirming the same pending bookings:
+    each ends either confirmed with its fee and invoice, or expired with neither."""
+    from datetime import datetime, timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from wallet.models import Invoice, WalletTransaction
+    from wallet.tests.factories import fund
+
+    fund(shop, "1000")
+    service = ServiceFactory(provider=shop, duration_minutes=5, rate=Decimal("100.00"))
+    pending = [_book(service, CustomerFactory(), time(9, 5 * i)) for i in range(10)]
+    starts = timezone.make_aware(datetime.combine(DAY, time(9)))
+    # A moment just before the first slot: confirming is still allowed, expiry finds nothing
+    # due yet; then the clock passes 9:00 for the expiry runs only.
+    later = starts + timedelta(minutes=60)
+
+    def work(i):
+        if i % 3 == 0:
+            return len(services.appointments_expire(now=later))
+        appointment = pending[i % len(pending)]
+        try:
+            services.appointment_confirm(appointment=appointment, actor=shop.user)
+        except services.BookingError as exc:
+            return exc
+        return "confirmed"
+
+    import time_machine
+
+    with time_machine.travel(starts - timedelta(minutes=1), tick=False):
+        run_concurrently(work)
+    for appointment in pending:
+        appointment.refresh_from_db()
+        fees = WalletTransaction.objects.filter(
+            kind=WalletTransaction.Kind.BOOKING_FEE, reference_id=appointment.fee_reference
+        ).count()
+        invoices = Invoice.objects.filter(
+            kind=Invoice.Kind.BOOKING, reference_id=appointment.fee_reference
+        ).count()
+        if appointment.status == Appointment.Status.CONFIRMED:
+            assert (fees, invoices) == (1, 1), appointment
+        else:
+            assert appointment.status == Appointment.Status.EXPIRED, appointment
+            assert (fees, invoices, appointment.fee_charged) == (0, 0, 0), appointment
+    numbers = sorted(Invoice.objects.filter(doc_type="invoice").values_list("sequence", flat=True))
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers)))  # no gaps

@@ -187,6 +187,7 @@ def test_booking_with_a_key_costs_one_indexed_look_up(client, service):
 @pytest.mark.usefixtures("frozen")
 def test_same_walk_in_form_posted_twice_gives_one_token(client, service, time_machine):
     time_machine.move_to("2026-12-07T10:05+05:30", tick=False)
+    fund(service.provider, "100")  # a walk-in is served at once: its fee is paid first
     client.force_login(service.provider.user)
     form = {"service": service.pk, "name": "Asha", "time": "10:00", "idempotency_key": KEY}
     first = client.post(reverse("bookings:walk_in"), form)

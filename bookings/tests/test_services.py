@@ -474,11 +474,14 @@ def test_walk_in_needs_a_name_and_own_service(service):
     assert not Appointment.objects.exists()
 
 
-def test_queue_advances_over_active_tokens_only(service):
+def test_queue_advances_over_confirmed_tokens_only(service):
     owner = service.provider.user
+    fund(service.provider)
     first = book(service, at=time(9))
     second = book(service, at=time(9, 30))
-    book(service, at=time(10))
+    third = book(service, at=time(10))
+    for appointment in (first, second, third):
+        services.appointment_confirm(appointment=appointment, actor=owner)
     services.appointment_cancel(appointment=second, actor=second.customer)
     assert services.queue_advance(provider=service.provider, actor=owner).now_serving == 1
     assert services.queue_advance(provider=service.provider, actor=owner).now_serving == 3

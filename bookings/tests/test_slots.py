@@ -204,3 +204,45 @@ def test_first_free_slot_skips_full_and_closed_days():
         now=at(MONDAY, 6),
     )
     assert first == datetime(2026, 12, 8, 9, 0)
+
+
+def reason(day=MONDAY, start=time(10), *, sched=None, duration=30, taken=(), now=None):
+    return slots.unbookable_reason(
+        day=day,
+        start=start,
+        schedule=sched or schedule(),
+        duration=duration,
+        taken=list(taken),
+        now=now or at(MONDAY, 6),
+    )
+
+
+def test_why_a_slot_cannot_be_booked_names_one_reason():
+    U = slots.Unbookable
+    assert reason() is None
+    assert reason(day=MONDAY - timedelta(days=1)) == U.PAST
+    assert reason(day=MONDAY + timedelta(days=15)) == U.BEYOND_HORIZON
+    assert reason(day=SUNDAY + timedelta(days=7)) == U.CLOSED
+    closed = slots.DayOverride(MONDAY, MONDAY)
+    assert reason(sched=schedule(overrides=[closed])) == U.CLOSED
+    assert reason(start=time(10, 15)) == U.OFF_GRID  # not on the 30-minute grid
+    assert reason(start=time(12, 30), duration=60) == U.OFF_GRID  # would cross the break
+    assert reason(now=at(MONDAY, 10, 1)) == U.TOO_SOON
+    assert reason(sched=schedule(notice=120), now=at(MONDAY, 8, 30)) == U.TOO_SOON
+    assert reason(taken=[(600, 630)]) == U.TAKEN
+    assert reason(sched=schedule(capacity=2), taken=[(600, 630)]) is None
+
+
+def test_why_a_day_has_no_slot():
+    U = slots.Unbookable
+    assert reason(start=None) is None
+    assert reason(start=None, now=at(MONDAY, 18)) == U.FULL  # open, but the day is over
+    whole_day = [(m, m + 30) for m in range(9 * 60, 18 * 60, 30)]
+    assert reason(start=None, taken=whole_day) == U.FULL
+    assert reason(day=SUNDAY + timedelta(days=7), start=None) == U.CLOSED
+    # Every free slot of a day has no reason, every other grid start has one.
+    for minute in range(9 * 60, 18 * 60, 30):
+        start = slots.from_minutes(minute)
+        assert (reason(start=start, taken=[(600, 630)]) is None) == (
+            start in free(taken=[(600, 630)])
+        )

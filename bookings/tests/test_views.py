@@ -21,6 +21,7 @@ from providers.tests.factories import (
 )
 from wallet.models import WalletTransaction
 from wallet.services import credit
+from wallet.tests.factories import fund
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 
@@ -36,6 +37,14 @@ def book(service, customer, at=time(10), day=MONDAY):
     return services.appointment_book(
         customer=customer, service=service, booking_date=day, slot_time=at
     )
+
+
+def confirmed(service, customer, at=time(10), day=MONDAY):
+    """A booking its shop has confirmed, the fee paid from a funded wallet: it can be served."""
+    if service.provider.wallet_balance < 50:
+        fund(service.provider, "100")
+    appointment = book(service, customer, at=at, day=day)
+    return services.appointment_confirm(appointment=appointment, actor=service.provider.user)
 
 
 # --- discovery -------------------------------------------------------------------------------
@@ -432,17 +441,18 @@ def test_bad_reschedule_writes_nothing(client, appointment, data):
 
 
 def test_customer_sees_the_live_queue_on_the_booking_page(client, service, customer):
-    book(service, CustomerFactory(), at=time(9))
-    book(service, CustomerFactory(), at=time(9, 30))
-    mine = book(service, customer, at=time(10))
+    confirmed(service, CustomerFactory(), at=time(9))
+    confirmed(service, CustomerFactory(), at=time(9, 30))
+    mine = confirmed(service, customer, at=time(10))
     client.force_login(customer)
     url = reverse("bookings:detail_queue", args=[mine.pk])
     services.queue_advance(provider=service.provider, actor=service.provider.user)
     text = client.get(url).text
     assert 'fs-3 fw-bold">1<' in text and 'fs-3 fw-bold">3<' in text
-    assert "About 30 minutes to go (1 ahead of you)" in " ".join(text.split())
+    # 07:00 now, the slot at 10:00: never earlier than the slot, told as a clock time.
+    assert "Expected at about 10:00 AM (1 ahead of you)" in " ".join(text.split())
     services.queue_advance(provider=service.provider, actor=service.provider.user)
-    assert "You are next." in client.get(url).text
+    assert "1 ahead" not in client.get(url).text
     services.queue_advance(provider=service.provider, actor=service.provider.user)
     assert "your turn now" in client.get(url).text
 
@@ -523,6 +533,7 @@ def test_provider_cancel_needs_a_reason(client, appointment):
 
 
 def test_walk_in_form(client, service, frozen):
+    fund(service.provider, "100")
     frozen.move_to("2026-12-07T10:05+05:30")
     client.force_login(service.provider.user)
     url = reverse("bookings:walk_in")
@@ -546,8 +557,8 @@ def test_walk_in_with_another_providers_service_is_refused(client, service):
 
 
 def test_queue_board_is_public_and_moves(client, service, customer):
-    book(service, customer, at=time(9))
-    book(service, CustomerFactory(), at=time(9, 30))
+    confirmed(service, customer, at=time(9))
+    confirmed(service, CustomerFactory(), at=time(9, 30))
     board = reverse("bookings:queue", args=[service.provider.slug])
     assert client.get(board).status_code == 200
     client.force_login(service.provider.user)
@@ -563,7 +574,8 @@ def test_queue_board_of_unapproved_provider_is_404(client):
     assert client.get(reverse("bookings:queue", args=[hidden.slug])).status_code == 404
 
 
-def test_dashboard_shows_todays_bookings_and_queue_controls(client, appointment):
+def test_dashboard_shows_todays_bookings_and_queue_controls(client, service, customer):
+    appointment = confirmed(service, customer)
     client.force_login(appointment.provider.user)
     response = client.get(reverse("bookings:dashboard"))
     assert response.status_code == 200
@@ -581,3 +593,47 @@ def test_provider_without_a_shop_is_sent_to_onboarding(client):
     response = client.get(reverse("bookings:provider_bookings"))
     assert response.status_code == 302
     assert response["Location"] == reverse("providers:onboarding")
+
+
+@pytest.mark.parametrize(
+    ("day", "at"),
+    [
+        (date(2026, 12, 6), time(10)),  # yesterday
+        (date(2026, 12, 13), time(10)),  # a Sunday: closed
+        (date(2027, 1, 30), time(10)),  # beyond the horizon
+    ],
+)
+def test_booking_page_and_booking_service_give_the_same_reason(client, service, day, at):
+    """One rule (slots.unbookable_reason) behind both: the page's words are the service's."""
+    with pytest.raises(services.BookingError) as refused:
+        book(service, CustomerFactory(), at=at, day=day)
+    page = client.get(
+        reverse("bookings:slots", args=[service.provider.slug, service.pk]),
+        {"date": day.isoformat()},
+    )
+    assert refused.value.message in page.content.decode().replace("&#x27;", "'")
+
+
+def test_portal_pages_share_one_access_rule(client, provider):
+    """Function views (bookings' portal) and class views (wallet, dashboard) answer alike."""
+    from accounts.tests.factories import ProviderUserFactory
+
+    pages = [
+        reverse("bookings:provider_bookings"),  # function view
+        reverse("bookings:walk_in"),  # function view
+        reverse("bookings:dashboard"),  # class view
+        reverse("wallet:home"),  # class view
+    ]
+    for page in pages:
+        client.logout()
+        response = client.get(page)
+        assert response.status_code == 302 and "/login/" in response["Location"], page
+        assert "next=" in response["Location"]
+        for outsider in (CustomerFactory(), StaffFactory()):
+            client.force_login(outsider)
+            assert client.get(page).status_code == 403, page
+        client.force_login(ProviderUserFactory())
+        response = client.get(page)
+        assert response["Location"] == reverse("providers:onboarding"), page
+        client.force_login(provider.user)
+        assert client.get(page).status_code == 200, page

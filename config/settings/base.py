@@ -190,6 +190,12 @@ CELERY_BEAT_SCHEDULE["bookings-send-reminders"] = {
     "task": "bookings.tasks.send_reminders",
     "schedule": timedelta(minutes=5),
 }
+# Pending bookings still unconfirmed (fee unpaid) when their slot begins expire and free the
+# slot. Cron alternative: `manage.py expire_bookings` every minute.
+CELERY_BEAT_SCHEDULE["bookings-expire-pending"] = {
+    "task": "bookings.tasks.expire_pending",
+    "schedule": timedelta(minutes=1),
+}
 # Queued email: render pending booking notifications, then send everything due (post-office
 # retries failures). Cron alternative: `manage.py deliver_mail` every minute.
 CELERY_BEAT_SCHEDULE["bookings-deliver-mail"] = {
@@ -450,6 +456,8 @@ CELERY_BEAT_SCHEDULE["wallet-reconcile-payments"] = {
 PLATFORM_NAME = "BookMyToken"
 PLATFORM_GSTIN = env("PLATFORM_GSTIN", default="")
 PLATFORM_ADDRESS = env("PLATFORM_ADDRESS", default="Bengaluru, Karnataka, India")
+# The platform's state on its invoices when PLATFORM_GSTIN is empty (a GSTIN names its own).
+PLATFORM_STATE = env("PLATFORM_STATE", default="29-Karnataka")
 
 LOGGING = {
     "version": 1,

@@ -104,21 +104,32 @@ def test_three_webhook_deliveries_and_the_callback_at_once_credit_once():
 
 def test_concurrent_invoices_get_consecutive_numbers_without_gaps_or_repeats():
     provider = ProviderFactory()
-    InvoiceSequence.objects.get_or_create(financial_year="2026-27")  # as the migration creates it
+    for series in ("INV", "CN"):  # as the migrations create them
+        InvoiceSequence.objects.get_or_create(series=series, financial_year="2026-27")
 
     def issue(i):
-        return services.invoice_issue(
+        invoice = services.invoice_issue(
             kind=Invoice.Kind.BOOKING,
             reference_id=f"appt-{i % 10}",  # each reference asked for twice
             provider=provider,
             amount=Decimal("300"),
-        ).number
+            title="Invoice",
+            seller={"name": "Shop"},
+            buyer={"name": "Customer"},
+            lines=[{"description": "Service", "amount": Decimal("300")}],
+            interstate=None,
+        )
+        if i % 2:  # and half of them reversed, each twice, at the same time
+            services.credit_note_issue(original=invoice, reason="Cancelled")
+        return invoice.number
 
     import time_machine
 
     with time_machine.travel("2026-11-25 10:00 +0530", tick=True):
         numbers = run_together(20, issue)
     assert all(isinstance(n, str) for n in numbers), numbers
-    assert Invoice.objects.count() == 10
+    assert Invoice.objects.filter(doc_type="invoice").count() == 10
     assert sorted(set(numbers)) == [f"INV/2026-27/{n:06d}" for n in range(1, 11)]
-    assert InvoiceSequence.objects.get(financial_year="2026-27").last_number == 10
+    assert InvoiceSequence.objects.get(series="INV", financial_year="2026-27").last_number == 10
+    notes = sorted(Invoice.objects.filter(doc_type="credit_note").values_list("number", flat=True))
+    assert notes == [f"CN/2026-27/{n:06d}" for n in range(1, 6)]

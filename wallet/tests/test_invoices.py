@@ -1,16 +1,21 @@
+import csv
+import io
+import zipfile
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import CustomerFactory, StaffFactory, login_verified_staff
 from providers.tests.factories import ProviderFactory
 from wallet import services
 from wallet.invoices import amount_in_words, gst_inclusive, number_in_words
-from wallet.models import Invoice, WalletTransaction
+from wallet.models import Invoice, InvoiceSequence, WalletTransaction
 from wallet.tests.factories import PaymentFactory, fund
 from wallet.tests.pdf import pdf_text
 
@@ -70,20 +75,52 @@ def test_financial_year_runs_april_to_march_in_india(moment, year):
     assert services.financial_year(moment) == year
 
 
+def issue(provider, ref, kind=Invoice.Kind.BOOKING, amount="1"):
+    return services.invoice_issue(
+        kind=kind,
+        reference_id=ref,
+        provider=provider,
+        amount=Decimal(amount),
+        title="Invoice",
+        seller={"name": "Seller"},
+        buyer={"name": "Buyer"},
+        lines=[{"description": "Line", "amount": Decimal(amount)}],
+        interstate=None,
+    )
+
+
 def test_numbers_are_sequential_per_financial_year_and_restart_in_april():
     provider = ProviderFactory()
-
-    def issue(ref):
-        return services.invoice_issue(
-            kind=Invoice.Kind.BOOKING, reference_id=ref, provider=provider, amount=Decimal("1")
-        ).number
-
     with time_machine.travel(datetime(2027, 3, 31, 23, 0, tzinfo=IST)):
-        assert [issue("a"), issue("b")] == ["INV/2026-27/000001", "INV/2026-27/000002"]
-        assert issue("a") == "INV/2026-27/000001"  # asking again: the same invoice
+        assert [issue(provider, "a").number, issue(provider, "b").number] == [
+            "INV/2026-27/000001",
+            "INV/2026-27/000002",
+        ]
+        assert issue(provider, "a").number == "INV/2026-27/000001"  # the same invoice again
     # 1 April 00:30 IST is still 31 March in UTC: the Indian date decides.
     with time_machine.travel(datetime(2027, 4, 1, 0, 30, tzinfo=IST)):
-        assert issue("c") == "INV/2027-28/000001"
+        assert issue(provider, "c").number == "INV/2027-28/000001"
+
+
+def test_credit_notes_have_their_own_gapless_series_and_refer_to_the_invoice():
+    provider = ProviderFactory()
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
+        first, second = issue(provider, "a"), issue(provider, "b")
+        note = services.credit_note_issue(original=second, reason="Cancelled")
+        assert services.credit_note_issue(original=second, reason="again") == note
+        third = issue(provider, "c")
+        other = services.credit_note_issue(original=first, reason="Cancelled")
+    assert [first.number, second.number, third.number] == [
+        "INV/2026-27/000001",
+        "INV/2026-27/000002",
+        "INV/2026-27/000003",
+    ]
+    assert [note.number, other.number] == ["CN/2026-27/000001", "CN/2026-27/000002"]
+    assert note.original == second and note.is_credit_note
+    assert note.snapshot["original"]["number"] == "INV/2026-27/000002"
+    assert note.snapshot["reason"] == "Cancelled"
+    assert note.amount == second.amount
+    assert InvoiceSequence.objects.get(series="CN", financial_year="2026-27").last_number == 2
 
 
 def topup_row(provider, amount="500.00"):
@@ -92,105 +129,254 @@ def topup_row(provider, amount="500.00"):
     return payment, WalletTransaction.objects.get(reference_id=payment.order_id)
 
 
+def doc_url(document):
+    return reverse("wallet:document", args=[document.pk])
+
+
+def test_a_captured_top_up_issues_its_invoice_at_once(settings):
+    settings.PLATFORM_GSTIN = ""
+    provider = ProviderFactory(shop_name="Sharma Hair Studio", city="Pune")
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
+        payment, row = topup_row(provider, "125000.50")
+    invoice = Invoice.objects.get()
+    assert (invoice.kind, invoice.ledger_row, invoice.number) == (
+        Invoice.Kind.TOPUP,
+        row,
+        "INV/2026-27/000001",
+    )
+    snapshot = invoice.snapshot
+    assert snapshot["buyer"]["name"] == "Sharma Hair Studio"
+    assert snapshot["seller"]["state"] == "29-Karnataka"
+    assert snapshot["total"] == "125000.50" and snapshot["tax"] is None
+
+
 def test_topup_invoice_pdf_reads_like_an_invoice(client, settings):
     settings.PLATFORM_GSTIN = ""
     provider = ProviderFactory(shop_name="Sharma Hair Studio", city="Pune")
     with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
         payment, row = topup_row(provider, "125000.50")
-        client.force_login(provider.user)
-        response = client.get(reverse("wallet:transaction_invoice", args=[row.pk]))
+    client.force_login(provider.user)
+    response = client.get(reverse("wallet:transaction_invoice", args=[row.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "INV-2026-27-000001.pdf" in response["Content-Disposition"]
     text = pdf_text(response.content)
-    assert "INV/2026-27/000001" in text
-    assert "BookMyToken" in text
-    assert "Sharma Hair Studio" in text
-    assert "₹1,25,000.50" in text
-    assert "One Lakh Twenty-Five Thousand and Fifty Paise" in text
-    assert payment.order_id in text
-    assert "pay_INV1" in text
-    # The same number every time it is downloaded.
-    again = client.get(reverse("wallet:transaction_invoice", args=[row.pk]))
-    assert "INV/2026-27/000001" in pdf_text(again.content)
-    assert Invoice.objects.count() == 1
+    for expected in (
+        "INV/2026-27/000001",
+        "25 Nov 2026",
+        "BookMyToken",
+        "Sharma Hair Studio",
+        "₹1,25,000.50",
+        "One Lakh Twenty-Five Thousand and Fifty Paise",
+        payment.order_id,
+        "pay_INV1",
+        "29-Karnataka",
+    ):
+        assert expected in text, expected
 
 
-def test_booking_fee_invoice_shows_gst_and_a_refund(client, settings):
+def test_opening_a_document_never_writes(client, settings, django_assert_max_num_queries):
+    provider = ProviderFactory()
+    _, row = topup_row(provider)
+    invoice = Invoice.objects.get()
+    client.force_login(provider.user)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(doc_url(invoice))
+        second = client.get(reverse("wallet:transaction_invoice", args=[row.pk]))
+    assert first.status_code == second.status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+    assert first.content == second.content  # rendered from the same snapshot
+    with django_assert_max_num_queries(3):  # session, user, document
+        client.get(doc_url(invoice))
+
+
+def fee_and_refund(provider, ref="appt-42", amount="11.80"):
+    fund(provider, "100")
+    fee = services.debit(
+        provider=provider,
+        amount=Decimal(amount),
+        kind=WalletTransaction.Kind.BOOKING_FEE,
+        reference_id=ref,
+        notes="Booking fee, token 3",
+    )
+    refund = services.credit(
+        provider=provider,
+        amount=Decimal(amount),
+        kind=WalletTransaction.Kind.FEE_REFUND,
+        reference_id=ref,
+        notes="Fee refund, cancelled token 3",
+    )
+    return fee, refund
+
+
+def test_fee_invoice_shows_gst_and_its_refund_has_a_credit_note(client, settings):
     settings.PLATFORM_GSTIN = "29ABCDE1234F1Z5"
     provider = ProviderFactory(gstin="27ABCDE1234F1Z5")
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
+        fee, refund = fee_and_refund(provider)
+    invoice, note = fee.document, refund.document
+    assert not invoice.is_credit_note and note.is_credit_note and note.original == invoice
+    client.force_login(provider.user)
+    text = pdf_text(client.get(doc_url(invoice)).content)
+    assert "TAX INVOICE" in text
+    assert "Platform fee for booking appt-42" in text
+    assert "29ABCDE1234F1Z5" in text and "27ABCDE1234F1Z5" in text
+    assert "27-Maharashtra" in text and "29-Karnataka" in text
+    assert "IGST @ 18%" in text  # Maharashtra provider, Karnataka platform
+    assert "₹10.00" in text and "₹1.80" in text and "₹11.80" in text
+    assert "Rupees Eleven and Eighty Paise Only" in text
+    credit_text = pdf_text(client.get(doc_url(note)).content)
+    assert "CREDIT NOTE" in credit_text
+    assert "CN/2026-27/000001" in credit_text
+    assert f"Against invoice {invoice.number} of 25 Nov 2026" in credit_text
+    assert "IGST @ 18%" in credit_text and "₹11.80" in credit_text
+    assert "Fee refund, cancelled token 3" in credit_text
+
+
+def test_within_one_state_the_fee_splits_into_cgst_and_sgst(settings):
+    settings.PLATFORM_GSTIN = "29ABCDE1234F1Z5"
+    provider = ProviderFactory(gstin="29AAAAA0000A1Z5")
     fund(provider, "100")
     fee = services.debit(
         provider=provider,
         amount=Decimal("11.80"),
         kind=WalletTransaction.Kind.BOOKING_FEE,
-        reference_id="appt-42",
+        reference_id="appt-7",
     )
-    services.credit(
+    assert [line["label"] for line in fee.document.snapshot["tax"]["lines"]] == ["CGST", "SGST"]
+
+
+def test_an_issued_invoice_does_not_follow_later_edits(client, settings):
+    settings.PLATFORM_GSTIN = "29ABCDE1234F1Z5"
+    provider = ProviderFactory(shop_name="Old Name", gstin="27ABCDE1234F1Z5", address="1 Old Rd")
+    fund(provider, "100")
+    fee = services.debit(
         provider=provider,
         amount=Decimal("11.80"),
-        kind=WalletTransaction.Kind.FEE_REFUND,
-        reference_id="appt-42",
+        kind=WalletTransaction.Kind.BOOKING_FEE,
+        reference_id="appt-9",
     )
     client.force_login(provider.user)
-    text = pdf_text(client.get(reverse("wallet:transaction_invoice", args=[fee.pk])).content)
-    assert "TAX INVOICE" in text
-    assert "Platform fee for booking appt-42" in text
-    assert "29ABCDE1234F1Z5" in text and "27ABCDE1234F1Z5" in text
-    assert "IGST @ 18%" in text  # Maharashtra provider, Karnataka platform
-    assert "₹10.00" in text and "₹1.80" in text and "₹11.80" in text
-    assert "Refunded to wallet" in text
-    assert "Rupees Eleven and Eighty Paise Only" in text
+    before = client.get(doc_url(fee.document)).content
+    provider.shop_name, provider.gstin, provider.address = "New Name", "29AAAAA0000A1Z5", "2 New"
+    provider.save()
+    settings.PLATFORM_GSTIN = "07ABCDE1234F1Z5"
+    after = client.get(doc_url(fee.document)).content
+    assert pdf_text(after) == pdf_text(before)
+    text = pdf_text(after)
+    assert "Old Name" in text and "1 Old Rd" in text and "New Name" not in text
+    assert "IGST @ 18%" in text
 
 
-def test_platform_invoices_only_for_the_owner_and_staff(client):
+def test_documents_only_for_the_owner_and_staff(client):
     provider = ProviderFactory()
     _, row = topup_row(provider)
-    url = reverse("wallet:transaction_invoice", args=[row.pk])
-    assert client.get(url).status_code == 302  # anonymous → login
-    client.force_login(ProviderFactory().user)
-    assert client.get(url).status_code == 404
-    client.force_login(CustomerFactory())
-    assert client.get(url).status_code == 404
-    assert not Invoice.objects.exists()
-    client.force_login(StaffFactory())  # no second factor this session
-    response = client.get(url)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:two_factor")
-    assert not Invoice.objects.exists()
-    login_verified_staff(client)
-    assert client.get(url).status_code == 200
+    invoice = row.document
+    for url in (doc_url(invoice), reverse("wallet:transaction_invoice", args=[row.pk])):
+        client.logout()
+        assert client.get(url).status_code == 302  # anonymous → login
+        client.force_login(ProviderFactory().user)
+        assert client.get(url).status_code == 404
+        client.force_login(CustomerFactory())
+        assert client.get(url).status_code == 404
+        client.force_login(StaffFactory())  # no second factor this session
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("accounts:two_factor")
+        login_verified_staff(client)
+        assert client.get(url).status_code == 200
+        client.force_login(provider.user)
+        assert client.get(url).status_code == 200
+    assert client.post(doc_url(invoice)).status_code == 405
 
 
-def test_no_invoice_for_adjustments_or_unknown_rows(client):
+def test_no_document_for_adjustments_or_unknown_rows(client):
     provider = ProviderFactory()
     row = fund(provider, "50")
     client.force_login(provider.user)
     assert client.get(reverse("wallet:transaction_invoice", args=[row.pk])).status_code == 404
     assert client.get(reverse("wallet:transaction_invoice", args=[999999])).status_code == 404
+    assert client.get(reverse("wallet:document", args=[999999])).status_code == 404
     assert not Invoice.objects.exists()
 
 
-def test_fee_invoice_shows_the_refund_once_the_fee_is_refunded(client, settings):
-    settings.PLATFORM_GSTIN = "29ABCDE1234F1Z5"
+def test_wallet_history_links_each_rows_invoice_or_credit_note(client):
     provider = ProviderFactory()
-    fund(provider, "100")
-    fee = services.debit(
-        provider=provider,
-        amount=Decimal("11.80"),
-        kind=WalletTransaction.Kind.BOOKING_FEE,
-        reference_id="appt-43",
-    )
-    url = reverse("wallet:transaction_invoice", args=[fee.pk])
+    fee, refund = fee_and_refund(provider)
     client.force_login(provider.user)
-    first = client.get(url)
-    assert "Refunded" not in pdf_text(first.content)
+    page = client.get(reverse("wallet:home")).content.decode()
+    assert doc_url(fee.document) in page and doc_url(refund.document) in page
+    assert "Credit note" in page
 
-    services.credit(
-        provider=provider,
-        amount=Decimal("11.80"),
-        kind=WalletTransaction.Kind.FEE_REFUND,
-        reference_id="appt-43",
-    )
-    refunded = client.get(url)
-    assert "Refunded to wallet" in pdf_text(refunded.content)
+
+def test_month_documents_page_zip_and_gstr1_csv_are_the_providers_own(client, settings):
+    settings.PLATFORM_GSTIN = "29ABCDE1234F1Z5"
+    provider = ProviderFactory(gstin="29AAAAA0000A1Z5")
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
+        fee, refund = fee_and_refund(provider)
+        issue(provider, "appt-99", amount="590.00")  # a booking invoice the shop issued
+    with time_machine.travel(datetime(2026, 12, 2, 11, 0, tzinfo=IST)):
+        fee_and_refund(provider, ref="appt-100")
+    other = ProviderFactory()
+    fee_and_refund(other, ref="appt-555")
+    client.force_login(provider.user)
+
+    page = client.get(reverse("wallet:documents"), {"month": "2026-11"})
+    assert page.status_code == 200
+    numbers = [d.number for d in page.context["documents"]]
+    assert numbers == [fee.document.number, refund.document.number, "INV/2026-27/000002"]
+
+    archive = client.get(reverse("wallet:documents_zip"), {"month": "2026-11"})
+    assert archive["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zipped:
+        names = sorted(zipped.namelist())
+        assert names == sorted(
+            [
+                "INV-2026-27-000001.pdf",
+                "CN-2026-27-000001.pdf",
+                "INV-2026-27-000002.pdf",
+                "gstr1-2026-11.csv",
+            ]
+        )
+        assert "Platform fee" in pdf_text(zipped.read("INV-2026-27-000001.pdf"))
+
+    response = client.get(reverse("wallet:documents_csv"), {"month": "2026-11"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:3] == ["Document type", "Number", "Date"]
+    # Only what the shop issued (its outward supplies), not the platform's fee invoices.
+    assert [row[1] for row in rows[1:]] == ["INV/2026-27/000002"]
+
+
+def test_month_must_be_a_month(client):
+    provider = ProviderFactory()
+    client.force_login(provider.user)
+    for bad in ("2026-13", "nope", "99999-01"):
+        for name in ("wallet:documents", "wallet:documents_zip", "wallet:documents_csv"):
+            assert client.get(reverse(name), {"month": bad}).status_code == 400
+    client.force_login(CustomerFactory())
+    assert client.get(reverse("wallet:documents")).status_code == 403
+
+
+def test_ledger_rows_from_before_snapshots_get_their_documents_from_the_backfill():
+    provider = ProviderFactory()
+    fee, refund = fee_and_refund(provider)
+    _, topup = topup_row(provider)
+    number = fee.document.number
+    # As the site stood before: no documents issued by the events.
+    Invoice.objects.filter(doc_type=Invoice.DocType.CREDIT_NOTE).delete()
+    Invoice.objects.filter(kind=Invoice.Kind.TOPUP).delete()
+    Invoice.objects.filter(kind=Invoice.Kind.BOOKING_FEE).update(snapshot={}, ledger_row=None)
+    assert services.ledger_documents_backfill() == 3
+    assert services.ledger_documents_backfill() == 0
+    fee_invoice = Invoice.objects.get(kind=Invoice.Kind.BOOKING_FEE, doc_type="invoice")
+    assert fee_invoice.number == number  # numbered once, kept
+    assert fee_invoice.snapshot["number"] == fee_invoice.number
+    refund.refresh_from_db()
+    assert refund.document.original == fee_invoice
+    assert topup.document.kind == Invoice.Kind.TOPUP

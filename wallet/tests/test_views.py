@@ -45,7 +45,7 @@ def test_wallet_page_shows_balance_history_and_invoice_links(provider_client, pr
     assert response.status_code == 200
     assert "₹1,495.00" in body
     assert "appt-11" in body and "opening" in body
-    assert reverse("wallet:transaction_invoice", args=[row.pk]) in body
+    assert reverse("wallet:document", args=[row.document.pk]) in body
     assert reverse("wallet:topup") in body
     assert "below" not in body  # no low-balance warning
 
