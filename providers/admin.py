@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from accounts.admin import ChangedFieldsOnlyAdminMixin
 
 from . import caching
-from .forms import ReasonForm
+from .forms import ProviderAdminForm, ReasonForm
 from .models import Category, Provider, Service, TimeOff, WorkingHours
 from .services import ProviderError, provider_approve, provider_reject, provider_suspend
 
@@ -62,6 +62,7 @@ class WorkingHoursInline(admin.TabularInline):
 
 @admin.register(Provider)
 class ProviderAdmin(ChangedFieldsOnlyAdminMixin, admin.ModelAdmin):
+    form = ProviderAdminForm  # re-encodes an uploaded photo, as the portal does
     list_display = [
         "shop_name",
         "category",

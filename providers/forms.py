@@ -34,6 +34,38 @@ def gstin_check_digit(gstin: str) -> str:
     return GSTIN_CHARS[(36 - total % 36) % 36]
 
 
+def photo_clean(photo):
+    """A newly uploaded shop photo, size- and format-checked and re-encoded
+    (``providers.photos``); an unchanged or cleared photo as it is. Every form that accepts a
+    shop photo (the portal's profile, the Django admin) cleans it here."""
+    if not photo or not hasattr(photo, "image"):
+        return photo
+    if photo.size > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _("The photo is %(size).1f MB; the limit is 2 MB. Please upload a smaller image."),
+            code="too_large",
+            params={"size": photo.size / 1024 / 1024},
+        )
+    if (photo.image.format or "").upper() not in PHOTO_FORMATS:
+        raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="bad_format")
+    try:
+        return photo_reencode(photo)
+    except PhotoError:
+        raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="bad_format") from None
+
+
+class ProviderAdminForm(forms.ModelForm):
+    """The Django admin's shop form: its photo is cleaned like the portal's. (The admin passes
+    its own field list; ``fields`` here only names the one this form cares about.)"""
+
+    class Meta:
+        model = Provider
+        fields = ["photo"]
+
+    def clean_photo(self):
+        return photo_clean(self.cleaned_data.get("photo"))
+
+
 class TimeInput(forms.TimeInput):
     input_type = "time"
 
@@ -94,24 +126,7 @@ class ProviderProfileForm(forms.ModelForm):
         return self.cleaned_data["pincode"].strip().replace(" ", "")
 
     def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        # Unchanged or cleared photo: nothing new to check.
-        if not photo or not hasattr(photo, "image"):
-            return photo
-        if photo.size > PHOTO_MAX_BYTES:
-            raise ValidationError(
-                _("The photo is %(size).1f MB; the limit is 2 MB. Please upload a smaller image."),
-                code="too_large",
-                params={"size": photo.size / 1024 / 1024},
-            )
-        if (photo.image.format or "").upper() not in PHOTO_FORMATS:
-            raise ValidationError(_("Upload a JPEG, PNG or WebP image."), code="bad_format")
-        try:
-            return photo_reencode(photo)
-        except PhotoError:
-            raise ValidationError(
-                _("Upload a JPEG, PNG or WebP image."), code="bad_format"
-            ) from None
+        return photo_clean(self.cleaned_data.get("photo"))
 
     def clean_gstin(self) -> str:
         gstin = self.cleaned_data.get("gstin", "").strip().upper().replace(" ", "")
