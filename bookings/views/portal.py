@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from django_ratelimit.decorators import ratelimit
@@ -128,10 +129,17 @@ def provider_bookings(request: HttpRequest, provider: Provider) -> HttpResponse:
     )
 
 
+# Lazy: the messages are built at import and shown in each request's language.
 ACTIONS = {
-    "confirm": (services.appointment_confirm, _("Token %(token)s is confirmed.")),
-    "complete": (services.appointment_complete, _("Token %(token)s is marked completed.")),
-    "no_show": (services.appointment_no_show, _("Token %(token)s is marked as a no-show.")),
+    "confirm": (services.appointment_confirm, gettext_lazy("Token %(token)s is confirmed.")),
+    "complete": (
+        services.appointment_complete,
+        gettext_lazy("Token %(token)s is marked completed."),
+    ),
+    "no_show": (
+        services.appointment_no_show,
+        gettext_lazy("Token %(token)s is marked as a no-show."),
+    ),
 }
 
 
