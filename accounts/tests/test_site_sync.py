@@ -46,3 +46,19 @@ def test_signup_email_names_the_site_not_example_com(client, settings, deliver_m
     assert "Hello from BookMyToken!" in body
     assert "an account on bookmytoken.in" in body
     assert "example.com" not in body
+
+
+def test_a_migrated_database_already_names_the_site():
+    """No one has to remember sync_site: migrate (and the test database) set the row."""
+    site = Site.objects.get_current()
+    assert site.name == "BookMyToken"
+    assert site.domain != "example.com"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_names_the_site_again(settings):
+    """Transactional tests (the browser journeys) flush the tables, and Django's sites app
+    recreates example.com; the post-migrate hook renames it again."""
+    Site.objects.clear_cache()
+    site = Site.objects.get_current()
+    assert (site.name, site.domain) == ("BookMyToken", settings.SITE_URL.split("//")[-1].strip("/"))
