@@ -278,15 +278,15 @@ def month_availability(
     *,
     now: datetime | None = None,
     exclude_id: int | None = None,
-) -> dict[date, str]:
-    """Which of ``days`` have a free slot for ``service``, in two queries."""
+) -> dict[date, slots.DayAvailability]:
+    """Which of ``days`` have a free slot for ``service`` and how many, in two queries."""
     if not days:
         return {}
     provider = service.provider
     now = now or local_now()
     first, last = min(days), max(days)
     taken = taken_by_provider_day([provider.pk], first, last, exclude_id=exclude_id)[provider.pk]
-    return slots.days_with_free_slots(
+    return slots.days_availability(
         days=days,
         schedule=schedule_for(provider, first, last),
         duration=service.duration_minutes,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 Interval = tuple[int, int]  # [start, end) in minutes since midnight
 
@@ -265,6 +266,46 @@ def days_with_free_slots(
             result[day] = "free"
         else:
             result[day] = "full"
+    return result
+
+
+class DayAvailability(NamedTuple):
+    """A calendar day: its state (as ``days_with_free_slots`` gives it) and how many start
+    times are free, for the day's accessible name ("Tuesday 1 December, 12 free")."""
+
+    state: str
+    free: int
+
+
+def days_availability(
+    *,
+    days: Iterable[date],
+    schedule: Schedule,
+    duration: int,
+    taken_by_day: dict[date, list[Interval]],
+    now: datetime,
+) -> dict[date, DayAvailability]:
+    """``days_with_free_slots`` with the number of free start times of each free day."""
+    result: dict[date, DayAvailability] = {}
+    for day in days:
+        if earliest_start(day, now, schedule.rules) is None and not (
+            is_within_horizon(day, now.date(), schedule.rules)
+        ):
+            result[day] = DayAvailability("unavailable", 0)
+        elif not working_intervals(day, schedule):
+            result[day] = DayAvailability("closed", 0)
+        else:
+            free = sum(
+                1
+                for _start in free_starts(
+                    day=day,
+                    schedule=schedule,
+                    duration=duration,
+                    taken=taken_by_day.get(day, ()),
+                    now=now,
+                )
+            )
+            result[day] = DayAvailability("free" if free else "full", free)
     return result
 
 

@@ -71,13 +71,13 @@ def test_customer_finds_books_and_cancels(journey):
     assert page.get_by_role("heading", name="Haircut").is_visible()
 
     # Pick tomorrow (htmx loads its free times), then 10:00 AM.
-    page.locator(f"a.day-cell[href='?date={tomorrow:%Y-%m-%d}']").click()
+    page.locator(f"a.day-cell[href='?date={tomorrow:%Y-%m-%d}#times']").click()
     page.wait_for_url(re.compile(f"date={tomorrow:%Y-%m-%d}"))
     journey.settle("slots")
     assert page.get_by_text(
         f"Free times on {tomorrow:%A}, {tomorrow.day} {tomorrow:%B}"
     ).is_visible()
-    page.locator("#slots").get_by_role("link", name="10:00 AM").click()
+    page.locator("#slots").get_by_role("button", name="10:00 AM").click()
     journey.settle("confirm")
     summary = page.inner_text("main")
     assert "Glow Salon" in summary and "Haircut" in summary and "10:00 AM" in summary

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 from providers import caching
 from providers.models import Provider, Service, TimeOff, WorkingHours
 
-from .. import selectors, services
+from .. import selectors, services, slots
 from ..forms import DayForm, SearchForm
 
 PAGE_SIZE = 12
@@ -152,8 +152,8 @@ def day_from(request: HttpRequest) -> tuple[date | None, DayForm | None]:
     return (form.cleaned_data["date"] if form.is_valid() else None), form
 
 
-def calendar_days(days: dict[date, str]) -> list[dict]:
-    return [{"date": d, "state": s} for d, s in sorted(days.items())]
+def calendar_days(days: dict[date, slots.DayAvailability]) -> list[dict]:
+    return [{"date": d, "state": a.state, "free": a.free} for d, a in sorted(days.items())]
 
 
 def slot_context(service: Service, day: date | None, *, exclude_id: int | None = None) -> dict:
