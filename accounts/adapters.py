@@ -2,9 +2,11 @@
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .emails import queue_mobile_signup_attempt_email
 from .ip import client_ip
 from .models import User
@@ -60,6 +62,42 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def should_send_confirmation_mail(self, request, email_address, signup: bool) -> bool:
+        """Signing in before confirming sends a fresh link, at most
+        ``ACCOUNTS_RATE_LIMITS["verification_email"]`` per address; past that the page says a
+        link went out a moment ago instead of saying nothing."""
+        services.verification_email_remember(request, email_address.email)
+        allowed = services.verification_email_allowed(request, email_address.email)
+        if allowed or signup:  # the sign-up email counts, and always goes out
+            return True
+        self.add_message(
+            request,
+            messages.WARNING,
+            "account/messages/email_confirmation_limited.txt",
+            {"email": email_address.email},
+        )
+        return False
+
+    def login(self, request: HttpRequest, user) -> None:
+        # Read before Django's login stamps last_login: a first sign-in is greeted "Welcome".
+        request._first_sign_in = user.last_login is None
+        super().login(request, user)
+
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ) -> None:
+        if message_template == "account/messages/logged_in.txt" and getattr(
+            request, "_first_sign_in", False
+        ):
+            message_template = "account/messages/logged_in_first.txt"
+        super().add_message(request, level, message_template, message_context, extra_tags, message)
 
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request)

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import is_ratelimited
 
 from .emails import queue_enrolment_link_email, queue_new_device_email
 from .identifiers import canonical_identifier
@@ -354,3 +355,51 @@ def site_sync() -> Site:
     )
     Site.objects.clear_cache()
     return site
+
+
+# --- Email verification: the address waiting for its link, and sending it again -------------
+
+VERIFICATION_EMAIL_SESSION_KEY = "accounts_verification_email"
+
+
+def verification_email_remember(request: HttpRequest, email: str) -> None:
+    """The "check your email" page names the address and can send its link again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[VERIFICATION_EMAIL_SESSION_KEY] = email
+
+
+def verification_email_pending(request: HttpRequest) -> str:
+    return request.session.get(VERIFICATION_EMAIL_SESSION_KEY, "")
+
+
+def verification_email_allowed(request: HttpRequest, email: str) -> bool:
+    """Counts one verification email to ``email`` and says whether it may go out
+    (``ACCOUNTS_RATE_LIMITS["verification_email"]`` per address). django-ratelimit fails open:
+    with the cache down the email is sent (the per-IP limits still bound the requests)."""
+    return not is_ratelimited(
+        request,
+        group="accounts.verification_email",
+        key=lambda group, req: email.strip().lower(),
+        rate=settings.ACCOUNTS_RATE_LIMITS["verification_email"],
+        increment=True,
+    )
+
+
+def verification_email_resend(*, request: HttpRequest, email: str) -> bool:
+    """Send a new confirmation link to ``email`` when it is an unconfirmed address of an active
+    account. Returns False when the address's limit is reached (nothing sent). Answers the same
+    whether or not such an address exists, so it reveals nothing about accounts."""
+    from allauth.account.models import EmailAddress
+
+    if not verification_email_allowed(request, email):
+        return False
+    address = (
+        EmailAddress.objects.filter(
+            email__iexact=email, verified=False, user__is_active=True, user__is_blocked=False
+        )
+        .select_related("user")
+        .first()
+    )
+    if address is not None:
+        address.send_confirmation(request, signup=False)
+    return True

@@ -2,7 +2,7 @@
 
 import time
 
-from allauth.account.signals import email_confirmed, password_reset
+from allauth.account.signals import email_confirmation_sent, email_confirmed, password_reset
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
@@ -66,3 +66,9 @@ def on_email_confirmed(sender, request, email_address, **kwargs) -> None:
 def on_password_reset(sender, request, user: User, **kwargs) -> None:
     """The real owner proved control of the mailbox: lift a lockout an attacker caused."""
     services.lockout_reset(user=user)
+
+
+@receiver(email_confirmation_sent, dispatch_uid="accounts_email_confirmation_sent")
+def on_email_confirmation_sent(sender, request, confirmation, **kwargs) -> None:
+    """Remember the address, so "Check your email" can name it and send the link again."""
+    services.verification_email_remember(request, confirmation.email_address.email)

@@ -10,6 +10,16 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("signup/", views.SignupView.as_view(), name="signup"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "confirm-email/",
+        views.VerificationSentView.as_view(),
+        name="verification_sent",
+    ),
+    path(
+        "confirm-email/resend/",
+        views.VerificationResendView.as_view(),
+        name="verification_resend",
+    ),
     path("login/code/", views.LoginTwoFactorView.as_view(), name="login_2fa"),
     path("security/", views.SecurityView.as_view(), name="security"),
     path(

@@ -149,6 +149,63 @@ class PasswordResetView(allauth_views.PasswordResetView):
         return super().dispatch(request, *args, **kwargs)
 
 
+# --- Email verification -------------------------------------------------------------------
+
+
+class VerificationSentView(allauth_views.EmailVerificationSentView):
+    """ "Check your email": names the address, offers to send the link again and says how to
+    reach support (allauth's page was a dead end)."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            pending_email=services.verification_email_pending(self.request),
+            support_email=settings.SUPPORT_EMAIL,
+            support_phone=settings.SUPPORT_PHONE,
+        )
+        return context
+
+
+@method_decorator(
+    ratelimit(
+        group="accounts.verification_resend",
+        key=RATE_KEY,
+        rate=rate("verification_resend"),
+        method="POST",
+        block=True,
+    ),
+    name="dispatch",
+)
+class VerificationResendView(View):
+    """POST: send the remembered address a new confirmation link (per-IP and per-address
+    limits); either way back to "Check your email" with a message saying what happened."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        email = services.verification_email_pending(request)
+        if not email:
+            messages.info(
+                request,
+                _("Sign in with your email address and password: we will send a new link."),
+            )
+            return redirect("account_login")
+        if services.verification_email_resend(request=request, email=email):
+            messages.success(
+                request, _("We have sent a new confirmation link to %(email)s.") % {"email": email}
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "We sent a link to %(email)s only a few minutes ago. Wait a little, and "
+                    "check your spam folder."
+                )
+                % {"email": email},
+            )
+        return redirect("account_email_verification_sent")
+
+
 def _safe_next(request: HttpRequest, url: str, default: str) -> str:
     if url and url_has_allowed_host_and_scheme(
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -313,7 +313,14 @@ ACCOUNTS_RATE_LIMITS = {
     # Per email address asked for (the others are per client IP).
     "password_reset_email": env("RATE_LIMIT_PASSWORD_RESET_EMAIL", default="5/m"),
     "otp": env("RATE_LIMIT_OTP", default="10/5m"),
+    # Verification emails to one address (resend button, signing in before confirming) and
+    # resend requests per client IP.
+    "verification_email": env("RATE_LIMIT_VERIFICATION_EMAIL", default="3/15m"),
+    "verification_resend": env("RATE_LIMIT_VERIFICATION_RESEND", default="10/h"),
 }
+# Who a customer can reach when something does not work (the verification page, the footer).
+SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@bookmytoken.in")
+SUPPORT_PHONE = env("SUPPORT_PHONE", default="")
 OTP_TOTP_ISSUER = "BookMyToken"
 
 # Lockout policy: 5 failed logins on one account lock it for 30 minutes (axes).
