@@ -1,6 +1,9 @@
 """Sign-up, login and two-factor forms."""
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
@@ -82,6 +85,8 @@ class LoginForm(AllauthLoginForm):
             ),
             error_messages={"required": _("Enter your email address or mobile number.")},
         )
+        if "remember" in self.fields:
+            self.fields["remember"].label = _("Remember me")
         self.order_fields(["login", "password", "remember"])
 
     def clean_login(self) -> str:
@@ -240,3 +245,35 @@ class SecondFactorConfirmForm(PasswordConfirmForm):
         if self.device is None:
             raise ValidationError(_("That code is not right. Try again."), code="invalid")
         return token
+
+
+# allauth's password forms, labelled in sentence case like the rest of the site.
+SENTENCE_CASE_PASSWORD_LABELS = {
+    "oldpassword": _("Current password"),
+    "password1": _("New password"),
+    "password2": _("New password (again)"),
+}
+
+
+def _relabel(form: forms.Form) -> None:
+    for name, label in SENTENCE_CASE_PASSWORD_LABELS.items():
+        if name in form.fields:
+            form.fields[name].label = label
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self)
+
+
+class SetPasswordForm(AllauthSetPasswordForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self)
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _relabel(self)

@@ -288,7 +288,13 @@ ACCOUNT_CHANGE_EMAIL = True
 # seconds (allauth's default, 5 minutes).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.LoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "change_password": "accounts.forms.ChangePasswordForm",
+    "set_password": "accounts.forms.SetPasswordForm",
+    "reset_password_from_key": "accounts.forms.ResetPasswordKeyForm",
+}
 # allauth's own per-IP login/signup limits and its failed-login limit are off: axes enforces
 # "5 failures lock the account for 30 minutes" and django-ratelimit the per-IP limits
 # (ACCOUNTS_RATE_LIMITS); allauth's "login_failed" would otherwise answer first. allauth's
