@@ -531,12 +531,23 @@ def appointment_cancel(
     if not appointment.is_active:
         raise _refuse(appointment, _("cancelled"))
     if role == Actor.CUSTOMER and not customer_can_change(appointment):
-        raise InvalidTransition(
-            _(
+        if provider.phone:
+            message = _(
+                "Bookings can be cancelled online up to %(hours)s hours before the slot. "
+                "Please call %(shop)s on %(phone)s."
+            )
+        else:
+            message = _(
                 "Bookings can be cancelled online up to %(hours)s hours before the slot. "
                 "Please call %(shop)s."
             )
-            % {"hours": provider.cancellation_cutoff_hours, "shop": provider.shop_name}
+        raise InvalidTransition(
+            message
+            % {
+                "hours": provider.cancellation_cutoff_hours,
+                "shop": provider.shop_name,
+                "phone": provider.phone.as_international if provider.phone else "",
+            }
         )
     if role in (Actor.PROVIDER, Actor.ADMIN) and not reason:
         raise BookingNotAllowed(_("Please give the customer a reason for cancelling."))

@@ -102,6 +102,7 @@ def oversized_png():
         ({"shop_name": ""}, "shop_name"),
         ({"address": ""}, "address"),
         ({"phone": "12345"}, "phone"),
+        ({"phone": ""}, "phone"),  # required for a new shop
         ({"gstin": "29ABCDE1234F1Z"}, "gstin"),
         ({"gstin": "ABCDE1234F1Z529"}, "gstin"),
         ({"gstin": "29AAGCB7383J1Z5"}, "gstin"),  # wrong check digit
