@@ -565,8 +565,11 @@ def test_queue_board_is_public_and_moves(client, service, customer):
     client.post(reverse("bookings:queue_advance"))
     client.logout()
     fragment = client.get(reverse("bookings:queue_board", args=[service.provider.slug])).text
-    assert 'class="now-serving" aria-live="polite"><span class="visually-hidden">Token </span>1<' in fragment
-    assert 'next-token">2<' in fragment
+    assert (
+        'class="now-serving" aria-live="polite"><span class="visually-hidden">Token </span>1<'
+        in fragment
+    )
+    assert 'next-token"><span class="visually-hidden">Token </span>2<' in fragment
 
 
 def test_queue_board_of_unapproved_provider_is_404(client):
