@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
+from .icons import CATEGORY_ICONS
+
 pincode_validator = RegexValidator(r"^[1-9][0-9]{5}$", _("Enter a valid 6-digit PIN code."))
 gstin_validator = RegexValidator(
     r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$",
@@ -21,7 +23,13 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     description = models.CharField(_("description"), max_length=255, blank=True)
-    icon = models.CharField(_("icon"), max_length=8, blank=True, help_text=_("An emoji."))
+    icon = models.CharField(
+        _("icon"),
+        max_length=40,
+        choices=CATEGORY_ICONS,
+        default="shop",
+        help_text=_("Shown beside the name (Bootstrap Icons, providers/icons.py)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 

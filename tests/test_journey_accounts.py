@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_visitor_signs_up_verifies_email_and_logs_in(journey):
-    CategoryFactory(name="Salon & Spa", slug="salon-spa", icon="💇", description="Hair, beauty")
+    CategoryFactory(
+        name="Salon & Spa", slug="salon-spa", icon="scissors", description="Hair, beauty"
+    )
     page = journey.page
 
     journey.goto("/", "home")

@@ -37,7 +37,7 @@ def mid_morning():
 
 
 def test_provider_onboards_gets_approved_and_runs_the_day(journey, second_browser, mid_morning):
-    CategoryFactory(name="Dental", slug="dental", icon="🦷")
+    CategoryFactory(name="Dental", slug="dental", icon="emoji-smile")
     staff = StaffFactory(name="Anita Admin", email="anita@bookmytoken.in")
     device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
     page = journey.page

@@ -33,16 +33,16 @@ def demo_allowed() -> bool:
 
 
 CATEGORIES = [
-    ("Salon & Spa", "salon-spa", "💇", "Haircuts, grooming, beauty and massage"),
-    ("Clinic", "clinic", "🩺", "General physicians and specialists"),
-    ("Dental", "dental", "🦷", "Check-ups, cleaning and treatment"),
-    ("Physiotherapy", "physiotherapy", "🦴", "Rehab, pain relief and sports injuries"),
-    ("Tutoring", "tutoring", "📚", "School subjects, languages and exam prep"),
-    ("Fitness", "fitness", "🏋️", "Personal training, yoga and classes"),
-    ("Repairs", "repairs", "🔧", "Phones, appliances, bikes and cars"),
-    ("Pet care", "pet-care", "🐾", "Vets, grooming and boarding"),
-    ("Legal & Tax", "legal-tax", "⚖️", "Lawyers, CAs and tax filing"),
-    ("Eye care", "eye-care", "👓", "Eye tests and opticians"),
+    ("Salon & Spa", "salon-spa", "scissors", "Haircuts, grooming, beauty and massage"),
+    ("Clinic", "clinic", "heart-pulse", "General physicians and specialists"),
+    ("Dental", "dental", "emoji-smile", "Check-ups, cleaning and treatment"),
+    ("Physiotherapy", "physiotherapy", "person-walking", "Rehab, pain relief and sports injuries"),
+    ("Tutoring", "tutoring", "mortarboard", "School subjects, languages and exam prep"),
+    ("Fitness", "fitness", "activity", "Personal training, yoga and classes"),
+    ("Repairs", "repairs", "wrench", "Phones, appliances, bikes and cars"),
+    ("Pet care", "pet-care", "heart", "Vets, grooming and boarding"),
+    ("Legal & Tax", "legal-tax", "briefcase", "Lawyers, CAs and tax filing"),
+    ("Eye care", "eye-care", "eyeglasses", "Eye tests and opticians"),
 ]
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for local demo use only
