@@ -36,7 +36,8 @@ def search(request: HttpRequest) -> HttpResponse:
     each shop's next free time) may trail a booking by that long; anything else is worked out
     on each request. The page is only computed when the template needs it (a cache miss)."""
     categories, cities = _search_choices()
-    form = SearchForm(request.GET or None, categories=categories, cities=cities)
+    data, unknown_city = _known_city(request.GET, cities)
+    form = SearchForm(data or None, categories=categories, cities=cities)
     params = selectors.SearchParams()
     if form.is_bound and form.is_valid():
         params = selectors.SearchParams(**{k: v or "" for k, v in form.cleaned_data.items()})
@@ -60,6 +61,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "bookings/search.html",
         {
             "form": form,
+            "unknown_city": unknown_city,
+            "cities": cities,
             "page": SimpleLazyObject(lambda: _search_page(params, page_number)),
             "page_number": page_number,
             "results_ttl": caching.SEARCH_RESULTS_TTL if cacheable else None,
@@ -68,6 +71,22 @@ def search(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
+
+
+def _known_city(query, cities: list[str]):
+    """A ``city=`` the list knows, matched without regard to case ("pune" is Pune); one it
+    does not know is taken out of the query and returned, for "No businesses in …" (instead
+    of silently showing every city)."""
+    city = query.get("city", "").strip()
+    if not city or city in cities:
+        return query, ""
+    data = query.copy()
+    match = next((c for c in cities if c.casefold() == city.casefold()), None)
+    if match is not None:
+        data["city"] = match
+        return data, ""
+    data.pop("city")
+    return data, city[:100]
 
 
 def _search_choices() -> tuple[list[tuple[str, str]], list[str]]:
