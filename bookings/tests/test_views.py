@@ -448,7 +448,8 @@ def test_customer_sees_the_live_queue_on_the_booking_page(client, service, custo
     url = reverse("bookings:detail_queue", args=[mine.pk])
     services.queue_advance(provider=service.provider, actor=service.provider.user)
     text = client.get(url).text
-    assert 'fs-3 fw-bold">1<' in text and 'fs-3 fw-bold">3<' in text
+    token = '<span class="visually-hidden">Token </span>'
+    assert f'fs-3 fw-bold">{token}1<' in text and f'fs-3 fw-bold">{token}3<' in text
     # 07:00 now, the slot at 10:00: never earlier than the slot, told as a clock time.
     assert "Expected at about 10:00 AM (1 ahead of you)" in " ".join(text.split())
     services.queue_advance(provider=service.provider, actor=service.provider.user)

@@ -324,7 +324,7 @@ ACCOUNTS_RATE_LIMITS = {
     "verification_email": env("RATE_LIMIT_VERIFICATION_EMAIL", default="3/15m"),
     "verification_resend": env("RATE_LIMIT_VERIFICATION_RESEND", default="10/h"),
 }
-# Who a customer can reach when something does not work (the verification page, the footer).
+# Who a customer can reach when something does not work ("confirm your email" page).
 SUPPORT_EMAIL = env("SUPPORT_EMAIL", default="support@bookmytoken.in")
 SUPPORT_PHONE = env("SUPPORT_PHONE", default="")
 OTP_TOTP_ISSUER = "BookMyToken"
