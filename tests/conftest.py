@@ -13,6 +13,8 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from accounts.services import site_sync
+
 from .journey import Journey
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run where a
@@ -53,6 +55,8 @@ def journey(page, live_server, request, settings) -> Iterator[Journey]:
     cache.clear()
     mail.outbox = []
     settings.SITE_URL = live_server.url
+    # Emails name the live server, as they name SITE_URL on a real site (accounts.site_sync).
+    site_sync()
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
     folder = ARTIFACTS / name
     shutil.rmtree(folder, ignore_errors=True)

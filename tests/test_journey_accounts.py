@@ -33,7 +33,10 @@ def test_visitor_signs_up_verifies_email_and_logs_in(journey):
     page.fill("input[name=password2]", "a-long-Secret-2026")
     page.get_by_role("button", name=re.compile("sign up", re.I)).click()
     journey.settle("verify-sent")
-    assert "asha@example.in" in page.inner_text("main")
+    main = page.locator("main")
+    assert page.get_by_role("heading", name="Confirm your email address").is_visible()
+    assert "We have sent a link to asha@example.in" in main.inner_text()
+    assert main.get_by_role("link", name="support@bookmytoken.in").is_visible()
 
     user = User.objects.get(email="asha@example.in")
     assert user.name == "Asha Verma"
@@ -41,7 +44,28 @@ def test_visitor_signs_up_verifies_email_and_logs_in(journey):
     assert not user.email_verified
     outbox = delivered_mail()
     assert len(outbox) == 1
-    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", outbox[0].body).group(0)
+    # The email names the site and its address, never example.com.
+    host = journey.base_url.split("//", 1)[1]
+    assert "Hello from BookMyToken!" in outbox[0].body
+    assert f"an account on {host}" in outbox[0].body and "example.com" not in outbox[0].body
+
+    # No email yet? Send it again, with the keyboard.
+    page.get_by_role("button", name="Send the link again").focus()
+    page.keyboard.press("Enter")
+    journey.settle("verify-resent")
+    assert "We have sent a new confirmation link to asha@example.in." in main.inner_text()
+    assert len(delivered_mail()) == 2
+
+    # Signing in before confirming says why, and sends a fresh link.
+    journey.goto("/accounts/login/", "login-unconfirmed")
+    page.fill("input[name=login]", "asha@example.in")
+    page.fill("input[name=password]", "a-long-Secret-2026")
+    page.get_by_role("button", name=re.compile("log in|sign in", re.I)).click()
+    journey.settle("login-unconfirmed-sent")
+    assert "Your email address is not confirmed yet, so you cannot sign in." in main.inner_text()
+    outbox = delivered_mail()
+    assert len(outbox) == 3
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", outbox[-1].body).group(0)
 
     journey.page.goto(link)
     journey.settle("confirm-email")
@@ -59,6 +83,8 @@ def test_visitor_signs_up_verifies_email_and_logs_in(journey):
         page.get_by_role("button", name="Asha").is_visible()
         or page.get_by_text("Asha", exact=True).is_visible()
     )
+    assert page.get_by_text("Welcome to BookMyToken, Asha!").is_visible()
+    assert not page.get_by_text("Welcome back").count()
 
 
 def test_customer_logs_in_by_mobile_and_reviews_security(journey):

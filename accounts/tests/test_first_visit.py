@@ -129,3 +129,8 @@ def test_the_first_sign_in_says_welcome_and_later_ones_welcome_back(client):
         reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True
     )
     assert "Welcome back, Ravi." in text(page)
+
+
+def test_the_verification_email_subject_is_in_sentence_case(client, deliver_mail):
+    sign_up(client)
+    assert deliver_mail()[-1].subject == "[BookMyToken] Confirm your email address"
