@@ -80,3 +80,21 @@ def test_the_page_uses_data_hx_attributes_only(client, service):
     html = client.get(reverse("bookings:book", args=[service.provider.slug, service.pk])).text
     assert "data-hx-get=" in html and 'data-hx-target="#slots"' in html
     assert not re.search(r"[\s\"']hx-[a-z-]+=", html)
+
+
+def test_no_template_uses_bare_hx_attributes():
+    """hx-* is not valid HTML; htmx reads data-hx-* as well, so every template uses that."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    bare = re.compile(r"(?<![\w-])hx-[a-z-]+=")
+    offenders = [
+        str(path.relative_to(settings.BASE_DIR))
+        for path in (settings.BASE_DIR / "templates").rglob("*.html")
+        if bare.search(path.read_text())
+    ]
+    assert offenders == []
+    assert Path(settings.BASE_DIR / "static" / "js").is_dir()
+    for script in (settings.BASE_DIR / "static" / "js").glob("*.js"):
+        assert "[hx-" not in script.read_text(), script
