@@ -8,7 +8,7 @@ Regenerate the list when allauth is upgraded (see README, "Languages"). Nothing 
 """
 
 # ruff: noqa: E501
-from django.utils.translation import gettext_noop, ngettext, pgettext_noop
+from django.utils.translation import gettext_noop, ngettext, pgettext
 
 
 def _marked(n: int = 1) -> None:
@@ -81,7 +81,7 @@ def _marked(n: int = 1) -> None:
     # allauth: account/forms.py
     gettext_noop("Username")
     # allauth: account/forms.py
-    pgettext_noop("field label", "Login")
+    pgettext("field label", "Login")
     # allauth: account/forms.py
     gettext_noop("Username, email or phone")
     # allauth: account/forms.py
@@ -391,3 +391,92 @@ def _marked(n: int = 1) -> None:
     gettext_noop("Your password can’t be a commonly used password.")
     gettext_noop("This password is entirely numeric.")
     gettext_noop("Your password can’t be entirely numeric.")
+    # django: forms, validators and date names (django/conf/locale/hi is formal, stray or
+    # misspelt: "दिसमबर", and AM and PM both "बजे")
+    gettext_noop("This field is required.")
+    gettext_noop("Enter a valid value.")
+    gettext_noop("Enter a valid email address.")
+    gettext_noop("Enter a valid integer.")
+    gettext_noop("Enter a number.")
+    gettext_noop("Enter a whole number.")
+    gettext_noop("Enter a valid date.")
+    gettext_noop("Enter a valid time.")
+    gettext_noop("Enter a valid date/time.")
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s.")
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s.")
+    gettext_noop("Ensure this value is a multiple of step size %(limit_value)s.")
+    gettext_noop("Select a valid choice. %(value)s is not one of the available choices.")
+    gettext_noop("Select a valid choice. That choice is not one of the available choices.")
+    gettext_noop(
+        "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+    )
+    pgettext(
+        "{example_number} is a national phone number.",
+        "Enter a valid phone number (e.g. {example_number}) or a number with an international call prefix.",
+    )
+    gettext_noop("January")
+    gettext_noop("February")
+    gettext_noop("March")
+    gettext_noop("April")
+    gettext_noop("May")
+    gettext_noop("June")
+    gettext_noop("July")
+    gettext_noop("August")
+    gettext_noop("September")
+    gettext_noop("October")
+    gettext_noop("November")
+    gettext_noop("December")
+    gettext_noop("jan")
+    gettext_noop("feb")
+    gettext_noop("mar")
+    gettext_noop("apr")
+    gettext_noop("may")
+    gettext_noop("jun")
+    gettext_noop("jul")
+    gettext_noop("aug")
+    gettext_noop("sep")
+    gettext_noop("oct")
+    gettext_noop("nov")
+    gettext_noop("dec")
+    gettext_noop("Monday")
+    gettext_noop("Tuesday")
+    gettext_noop("Wednesday")
+    gettext_noop("Thursday")
+    gettext_noop("Friday")
+    gettext_noop("Saturday")
+    gettext_noop("Sunday")
+    gettext_noop("Mon")
+    gettext_noop("Tue")
+    gettext_noop("Wed")
+    gettext_noop("Thu")
+    gettext_noop("Fri")
+    gettext_noop("Sat")
+    gettext_noop("Sun")
+    gettext_noop("AM")
+    gettext_noop("PM")
+    gettext_noop("a.m.")
+    gettext_noop("p.m.")
+    gettext_noop("midnight")
+    gettext_noop("noon")
+    gettext_noop("Yes")
+    gettext_noop("No")
+    ngettext(
+        "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+        n,
+    )
+    ngettext(
+        "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+        "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+        n,
+    )
+    ngettext(
+        "Ensure that there are no more than %(max)s digit in total.",
+        "Ensure that there are no more than %(max)s digits in total.",
+        n,
+    )
+    ngettext(
+        "Ensure that there are no more than %(max)s decimal place.",
+        "Ensure that there are no more than %(max)s decimal places.",
+        n,
+    )
