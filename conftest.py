@@ -102,3 +102,16 @@ def _wallet_ledger_invariant(request):
     except DatabaseError:
         return  # the test made the database unreachable on purpose (e.g. /healthz failures)
     assert not problems, "wallet ledger invariant broken: " + "; ".join(problems)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogue():
+    """Pages and emails in tests read locale/*/LC_MESSAGES/*.mo: compile what changed since
+    (make install does the same; a file already up to date is skipped)."""
+    from django.core.management import call_command
+
+    call_command(
+        "compilemessages",
+        ignore_patterns=[".venv", "staticfiles", "static", "artifacts", "media", "node_modules"],
+        verbosity=0,
+    )

@@ -47,7 +47,7 @@ def english_left(text: str, *, allowed: tuple[str, ...] = ()) -> list[str]:
     text = " ".join(text.split())
     found = []
     for fragment in english_fragments():
-        pattern = r"(?<![A-Za-z])" + re.escape(" ".join(fragment.split())) + r"(?![A-Za-z])"
+        pattern = r"(?<![A-Za-z0-9_])" + re.escape(" ".join(fragment.split())) + r"(?![A-Za-z0-9_])"
         if re.search(pattern, text):
             found.append(fragment)
             text = re.sub(pattern, " ", text)

@@ -250,9 +250,8 @@ def payment_capture(*, order_id: str, payment_id: str, source: str, method: str 
         amount=payment.amount,
         kind=WalletTransaction.Kind.TOPUP,
         reference_id=payment.order_id,
-        notes=f"Razorpay payment {payment_id}"
-        if payment.gateway == "razorpay"
-        else f"TEST MODE payment {payment_id}",
+        # Gateway and payment id only: the row is shown as recorded in either language.
+        notes=f"Razorpay {payment_id}" if payment.gateway == "razorpay" else f"TEST {payment_id}",
     )
     logger.info("wallet top-up %s credited ₹%s via %s", order_id, payment.amount, source)
     return payment

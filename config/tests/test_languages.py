@@ -119,6 +119,22 @@ def test_signing_in_switches_the_browser_to_the_saved_language(client):
     assert response.cookies[COOKIE].value == "hi"
 
 
+def test_signing_up_in_hindi_saves_hindi_for_the_new_account(client):
+    client.cookies[COOKIE] = "hi"
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "name": "Sunita Devi",
+            "email": "sunita@example.in",
+            "role": "customer",
+            "password1": "a-long-Secret-2026",
+            "password2": "a-long-Secret-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(email="sunita@example.in").language == "hi"
+
+
 def test_the_security_page_offers_the_language_choice(client):
     client.force_login(CustomerFactory())
     html = client.get(reverse("accounts:security"), HTTP_ACCEPT_LANGUAGE="hi").content.decode()
