@@ -1,6 +1,6 @@
-"""Strings of django-allauth and Django's password validators that our pages and emails show,
-listed so ``makemessages`` puts them in our catalogue: neither ships a usable Hindi translation
-(allauth none at all; Django's is formal or stray, e.g. "कूटशब्द" for password), and a
+"""Strings of django-allauth, django-auditlog and Django that our pages and emails show,
+listed so ``makemessages`` puts them in our catalogue: none ships a usable Hindi translation
+(allauth and auditlog none at all; Django's is formal or stray, e.g. "कूटशब्द" for password), and a
 translation in LOCALE_PATHS wins over the packages' own.
 
 Regenerate the list when allauth is upgraded (see README, "Languages"). Nothing calls
@@ -480,3 +480,8 @@ def _marked(n: int = 1) -> None:
         "Ensure that there are no more than %(max)s decimal places.",
         n,
     )
+    # django-auditlog: the kinds of change on the staff audit log (no Hindi shipped)
+    gettext_noop("create")
+    gettext_noop("update")
+    gettext_noop("delete")
+    gettext_noop("access")

@@ -57,7 +57,10 @@ class Provider(models.Model):
     SLOT_STEP_CHOICES = [(m, _minutes_label(m)) for m in (5, 10, 15, 20, 30, 60)]
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="provider"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="provider",
+        verbose_name=_("owner"),
     )
     shop_name = models.CharField(_("shop name"), max_length=120)
     # A new name an approved shop asked for; the public pages keep ``shop_name`` until staff
@@ -147,6 +150,8 @@ class Provider(models.Model):
 
     class Meta:
         db_table = "providers"
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
         ordering = ["shop_name"]
         constraints = [
             models.CheckConstraint(
@@ -167,7 +172,9 @@ class Service(models.Model):
     """Something a provider offers at a rate for a duration. Deactivated, never deleted, once
     booked."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="services", verbose_name=_("provider")
+    )
     service_name = models.CharField(_("service"), max_length=120)
     category = models.ForeignKey(
         Category,
@@ -192,6 +199,8 @@ class Service(models.Model):
 
     class Meta:
         db_table = "services"
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["service_name"]
         constraints = [
             models.CheckConstraint(condition=Q(rate__gt=0), name="service_rate_positive"),

@@ -42,7 +42,7 @@ def english_left(text: str, *, allowed: tuple[str, ...] = ()) -> list[str]:
 
     ``allowed``: text that may legitimately be there (shop-entered names and descriptions,
     people's names, email addresses) is removed before looking."""
-    for value in allowed:
+    for value in sorted(allowed, key=len, reverse=True):
         text = text.replace(value, " ")
     text = " ".join(text.split())
     found = []

@@ -48,6 +48,12 @@ TYPED_IN = (
     "Ramesh", "ramesh@example.in", "Kavya Rao", "Glow Salon", "Haircut", "Salon & Spa", "Salon",
     "Pune", "Indiranagar", "12 MG Road", "Sharma Dental Care", "Dental", "Teeth cleaning",
     "Family dentist since 1998.", "14 MI Road", "C-Scheme", "Jaipur", "Smile Dental", "Cleaning",
+    "Anita Admin", "Anita", "anita@bookmytoken.in", "Vikram Serial", "vikram@example.in",
+    "Called the customer; duplicate bookings by mistake",
+    # The audit log shows each object as auditlog recorded it when it changed (here by the
+    # fraud scan, which runs in the site language).
+    "Customer cancels many bookings: vikram@example.in",
+    '"cancelled"',  # a key of the flag's recorded evidence (JSON)
 )  # fmt: skip
 PAGE_TEXT = """() => {
   const parts = [document.title, document.body.innerText];
@@ -69,10 +75,15 @@ def t(english: str) -> str:
 class HindiJourney(Journey):
     """A journey whose every page must be Hindi: no English string of ours left."""
 
+    typed_in: tuple[str, ...] = TYPED_IN
+
     def settle(self, label: str | None = None) -> None:
         super().settle(label)
         assert self.page.evaluate("document.documentElement.lang") == "hi", self.page.url
-        left = english_left(self.page.evaluate(PAGE_TEXT), allowed=TYPED_IN)
+        text = self.page.evaluate(PAGE_TEXT)
+        left = english_left(text, allowed=self.typed_in)
+        if left:
+            (self.folder / f"{self.count:02d}-{label or 'page'}-text.txt").write_text(text)
         assert not left, f"English left on {self.page.url} ({label}): {left}"
 
 
@@ -282,3 +293,56 @@ def test_provider_sets_up_and_runs_the_day_in_hindi(hindi, mid_morning):
     hindi.goto("/portal/bookings/walk-in/", "walk-in")
     hindi.goto("/wallet/documents/", "documents")
     hindi.goto(f"/queue/{provider.slug}/", "token-board")
+
+
+def test_admin_reads_the_dashboard_and_reviews_a_flag_in_hindi(hindi):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.tests.factories import PASSWORD as STAFF_PASSWORD
+    from accounts.tests.factories import CustomerFactory
+    from adminpanel import fraud
+    from adminpanel.models import FraudFlag
+    from bookings.tests.factories import AppointmentFactory
+
+    staff = StaffFactory(name="Anita Admin", email="anita@bookmytoken.in")
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+    service = ServiceFactory(
+        provider=ProviderFactory(shop_name="Glow Salon", category=CategoryFactory(name="Salon")),
+        service_name="Haircut",
+        rate=Decimal("400"),
+    )
+    serial = CustomerFactory(name="Vikram Serial", email="vikram@example.in")
+    for i in range(5):
+        AppointmentFactory(
+            service=service, customer=serial, slot_time=time(14, 0), token_number=100 + i,
+            status=Appointment.Status.CANCELLED, cancelled_at=timezone.now(),
+            cancelled_by_role="customer", booking_date=timezone.localdate(),
+        )  # fmt: skip
+    fraud.scan()
+    flag = FraudFlag.objects.get(user=serial)
+    hindi.typed_in += (flag.subject_key, "shop-0", "category-0")  # recorded keys and slugs
+    page = hindi.page
+
+    hindi.goto("/accounts/login/", "login")
+    page.fill("input[name=login]", staff.email)
+    page.fill("input[name=password]", STAFF_PASSWORD)
+    page.locator("main form").get_by_role("button", name=t("Sign in")).click()
+    hindi.settle("staff-login")
+    if page.locator("input[name=token]").count() == 0:
+        hindi.goto("/admin/", "admin-entry")
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    page.fill("input[name=token]", f"{code:06d}")
+    page.locator("main form button[type=submit]").first.click()
+    hindi.settle("two-factor-code")
+
+    hindi.goto("/adminpanel/", "dashboard")
+    assert t("Marketplace dashboard") in page.inner_text("main")
+    hindi.goto("/adminpanel/fraud/", "fraud")
+    card = page.locator(".card", has_text="vikram@example.in").first
+    card.locator("input[name=note]").fill("Called the customer; duplicate bookings by mistake")
+    card.get_by_role("button", name=t("Mark actioned")).click()
+    hindi.settle("fraud-reviewed")
+    flag.refresh_from_db()
+    assert flag.status == FraudFlag.Status.ACTIONED
+    hindi.goto("/adminpanel/audit/", "audit")
