@@ -321,7 +321,8 @@ def test_admin_reads_the_dashboard_and_reviews_a_flag_in_hindi(hindi):
         )  # fmt: skip
     fraud.scan()
     flag = FraudFlag.objects.get(user=serial)
-    hindi.typed_in += (flag.subject_key, "shop-0", "category-0")  # recorded keys and slugs
+    # Recorded keys and the slugs typed in with the shop and the category.
+    hindi.typed_in += (flag.subject_key, service.provider.slug, service.provider.category.slug)
     page = hindi.page
 
     hindi.goto("/accounts/login/", "login")
