@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install system-deps migrate seed lint format bench check-deploy clean
+.PHONY: run test install system-deps migrate seed lint format bench check-deploy clean messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	bin/system-deps browser
@@ -14,6 +14,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
+	$(PY) manage.py compilemessages $(MESSAGES_IGNORE) --verbosity 0
+
+# Our own catalogue only (LOCALE_PATHS = locale/); never the packages' in the virtualenv.
+# config/tests/test_translations.py runs the same extraction and fails on a missing or
+# fuzzy translation.
+MESSAGES_IGNORE := --ignore=.venv --ignore=staticfiles --ignore=static/vendor --ignore=artifacts \
+	--ignore=media --ignore=bench --ignore=tests --ignore='*/tests' --ignore=node_modules
+
+# Find new and changed marked strings and merge them into locale/hi/LC_MESSAGES/*.po.
+messages: install
+	$(PY) manage.py makemessages -l hi --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	$(PY) manage.py makemessages -d djangojs -l hi --no-obsolete --add-location=file $(MESSAGES_IGNORE)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -102,3 +102,29 @@ def _wallet_ledger_invariant(request):
     except DatabaseError:
         return  # the test made the database unreachable on purpose (e.g. /healthz failures)
     assert not problems, "wallet ledger invariant broken: " + "; ".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    """Each test starts in the site language. A request leaves the language it was served in
+    active on its thread (LocaleMiddleware does not switch back), so a test after a Hindi
+    request would otherwise run in Hindi."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogue():
+    """Pages and emails in tests read locale/*/LC_MESSAGES/*.mo: compile what changed since
+    (make install does the same; a file already up to date is skipped)."""
+    from django.core.management import call_command
+
+    call_command(
+        "compilemessages",
+        ignore_patterns=[".venv", "staticfiles", "static", "artifacts", "media", "node_modules"],
+        verbosity=0,
+    )

@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -58,6 +59,8 @@ class AccountAdapter(DefaultAccountAdapter):
             queue_mobile_signup_attempt_email(owner)
         user.mobile = mobile
         user.role = data["role"]
+        # The language they signed up in is their language for emails until they choose.
+        user.language = translation.get_language() or ""
         user.email_verified = False
         if commit:
             user.save()

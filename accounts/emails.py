@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from .models import Device
 
@@ -12,8 +13,8 @@ from .models import Device
 def queue_new_device_email(device: Device) -> None:
     """Tell the account owner that someone signed in from a browser the account never used.
 
-    Rendered in the active language, the one of the page they signed in on: the recipient is
-    the person signing in."""
+    In the owner's saved language, else the one of the page they signed in on (the recipient
+    is the person signing in)."""
     context = {
         "device": device,
         "user": device.user,
@@ -21,8 +22,9 @@ def queue_new_device_email(device: Device) -> None:
         "security_url": settings.SITE_URL.rstrip("/") + reverse("accounts:security"),
         "reset_url": settings.SITE_URL.rstrip("/") + reverse("account_reset_password"),
     }
-    subject = render_to_string("accounts/email/new_device_subject.txt", context)
-    body = render_to_string("accounts/email/new_device_body.txt", context)
+    with translation.override(device.user.language_or(translation.get_language())):
+        subject = render_to_string("accounts/email/new_device_subject.txt", context)
+        body = render_to_string("accounts/email/new_device_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [device.user.email])
 
 
@@ -36,18 +38,22 @@ def queue_enrolment_link_email(user, token: str) -> None:
         "link": settings.SITE_URL.rstrip("/") + reverse("accounts:two_factor_enrol", args=[token]),
         "minutes": int(ENROLMENT_LINK_MAX_AGE.total_seconds() // 60),
     }
-    subject = render_to_string("accounts/email/enrolment_link_subject.txt", context)
-    body = render_to_string("accounts/email/enrolment_link_body.txt", context)
+    with translation.override(user.language_or(translation.get_language())):
+        subject = render_to_string("accounts/email/enrolment_link_subject.txt", context)
+        body = render_to_string("accounts/email/enrolment_link_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 def queue_mobile_signup_attempt_email(user) -> None:
-    """Tell a number's owner that someone signed up giving it (the new account did not get it)."""
+    """Tell a number's owner that someone signed up giving it (the new account did not get it).
+
+    In the owner's language, not the one of the stranger's sign-up page."""
     context = {
         "user": user,
         "site_name": settings.PLATFORM_NAME,
         "security_url": settings.SITE_URL.rstrip("/") + reverse("accounts:security"),
     }
-    subject = render_to_string("accounts/email/mobile_signup_attempt_subject.txt", context)
-    body = render_to_string("accounts/email/mobile_signup_attempt_body.txt", context)
+    with translation.override(user.language_or()):
+        subject = render_to_string("accounts/email/mobile_signup_attempt_subject.txt", context)
+        body = render_to_string("accounts/email/mobile_signup_attempt_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])

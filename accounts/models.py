@@ -1,4 +1,5 @@
 from auditlog.registry import auditlog
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -40,6 +41,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     mobile = PhoneNumberField(_("mobile number"), unique=True, null=True, blank=True)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CUSTOMER)
+    # The language the user chose (the switcher, their security page): their pages after
+    # signing in, their emails, reminders and PDFs. Blank: not chosen yet (the browser's).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True, default=""
+    )
     # Cache of allauth's verified EmailAddress, kept in step by accounts.signals. The column is
     # the plan's ``is_verified``; the attribute is ``email_verified`` because django-otp puts an
     # ``is_verified()`` method on request.user (OTP passed this session), which would shadow it.
@@ -62,6 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["name"]
+
+    def language_or(self, fallback: str = "") -> str:
+        """The language this user's emails and documents are written in: their saved
+        choice, else ``fallback`` (e.g. the page they were on), else the site's."""
+        return self.language or fallback or settings.LANGUAGE_CODE
 
     class Meta:
         db_table = "users"

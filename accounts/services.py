@@ -16,7 +16,7 @@ from django.contrib.sites.models import Site
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import is_ratelimited
@@ -39,6 +39,19 @@ class TwoFactorError(Exception):
 
 
 @transaction.atomic
+def user_set_language(*, user: User, language: str) -> None:
+    """Save the language ``user`` chose (the switcher, their security page) for their pages,
+    emails, reminders and PDFs. An unknown code is ignored."""
+    try:
+        language = translation.get_supported_language_variant(language)
+    except LookupError:
+        return
+    if user.language == language:
+        return
+    User.objects.filter(pk=user.pk).update(language=language)
+    user.language = language
+
+
 def user_block(*, user: User, actor: User | None, reason: str) -> User:
     """Block a user: they cannot log in, and every session they have ends at its next request."""
     with set_actor(actor):

@@ -23,6 +23,9 @@ def on_user_logged_in(sender, request, user: User, **kwargs) -> None:
         # The staff session's 12-hour limit counts from this sign-in (accounts.middleware).
         now = int(time.time())
         request.session[STAFF_SESSION_STARTED] = request.session[STAFF_SESSION_SEEN] = now
+    if request is not None and user.language:
+        # Their saved language from now on in this browser (accounts.middleware).
+        request.language_cookie = user.language
     if not _from_site_request(request):
         return
     identifier = getattr(request, "login_identifier", "") or (

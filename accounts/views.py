@@ -17,8 +17,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -292,6 +294,19 @@ class OTPVerifyView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["next"] = self.request.GET.get("next", "")
         return context
+
+
+# --- Language ------------------------------------------------------------------------------
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (cookie, then back to ``next``); a signed-in user's choice is
+    also saved on their account for their emails, reminders and PDFs."""
+    response = i18n_views.set_language(request)
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=request.POST.get("language", ""))
+    return response
 
 
 # --- Security page --------------------------------------------------------------------------

@@ -146,9 +146,7 @@ class AuditFilterForm(forms.Form):
             "app_label", "model"
         )
         self.fields["model"].label_from_instance = lambda ct: (
-            f"{ct.model_class()._meta.verbose_name.capitalize()} ({ct.app_label})"
-            if ct.model_class()
-            else ct.model
+            f"{ct.model_class()._meta.verbose_name.capitalize()}" if ct.model_class() else ct.model
         )
 
     def clean(self):

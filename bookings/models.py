@@ -47,11 +47,16 @@ class Appointment(models.Model):
         null=True,
         blank=True,
         related_name="appointments",
+        verbose_name=_("customer"),
     )
     walk_in_name = models.CharField(_("walk-in name"), max_length=150, blank=True)
     walk_in_mobile = PhoneNumberField(_("walk-in mobile"), blank=True)
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="appointments")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("provider")
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("service")
+    )
     token_number = models.PositiveIntegerField(_("token"))
     booking_date = models.DateField(_("date"))
     slot_time = models.TimeField(_("time"))
@@ -113,6 +118,8 @@ class Appointment(models.Model):
 
     class Meta:
         db_table = "appointments"
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
         ordering = ["booking_date", "slot_time", "token_number"]
         constraints = [
             models.UniqueConstraint(

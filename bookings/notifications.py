@@ -83,7 +83,8 @@ def queue_emails(
 ) -> int:
     """Render ``event``'s emails and queue them (EMAIL_BACKEND is post-office's queue).
 
-    The actor's email is in ``language`` (what they were using); everyone else's in the site
+    Each email is in its recipient's saved language (``users.language``); without one, the
+    actor's is in ``language`` (what they were using) and everyone else's in the site
     language. Returns how many were queued."""
     if event not in EVENTS:
         raise ValueError(f"Unknown booking email event {event!r}")
@@ -96,7 +97,8 @@ def queue_emails(
     ):
         recipients.append(("provider", appointment.provider.user))
     for audience, user in recipients:
-        chosen = language if language and user.pk == actor_id else settings.LANGUAGE_CODE
+        # The recipient's saved language; else, for the person who acted, the page's.
+        chosen = user.language_or(language if user.pk == actor_id else "")
         with translation.override(chosen):
             _message(appointment, event, audience, user.email).send()
     return len(recipients)

@@ -2,6 +2,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from accounts.views import set_language
 
 from . import views
 
@@ -16,6 +19,10 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # The language switcher posts here (Django's set_language; the choice saved on the user).
+    path("i18n/setlang/", set_language, name="set_language"),
+    # Translations for gettext() in static/js (locale/hi/LC_MESSAGES/djangojs.po).
+    path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -11,9 +11,10 @@ from .models import Provider
 
 
 def queue_provider_status_email(provider_id: int) -> None:
-    """Tell the shop owner about an approval, rejection or suspension (text + HTML)."""
+    """Tell the shop owner about an approval, rejection or suspension (text + HTML), in the
+    owner's saved language (the decision is staff's, in whatever language they use)."""
     provider = Provider.objects.select_related("user").get(pk=provider_id)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(provider.user.language_or()):
         context = {
             "provider": provider,
             "user": provider.user,

@@ -5,6 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
@@ -15,6 +17,13 @@ gstin_validator = RegexValidator(
     r"^[0-9]{2}[A-Z]{5}[0-9]{4}[A-Z][1-9A-Z]Z[0-9A-Z]$",
     _("Enter a valid 15-character GSTIN, e.g. 29ABCDE1234F1ZW."),
 )
+
+
+def _minutes(m: int) -> str:
+    return gettext("%(m)s minutes") % {"m": m}
+
+
+_minutes_label = lazy(_minutes, str)
 
 
 class Category(models.Model):
@@ -52,10 +61,14 @@ class Provider(models.Model):
         REJECTED = "rejected", _("Rejected")
         SUSPENDED = "suspended", _("Suspended")
 
-    SLOT_STEP_CHOICES = [(m, _("%(m)s minutes") % {"m": m}) for m in (5, 10, 15, 20, 30, 60)]
+    # Lazy: formatted when shown, in the language of the page (not frozen at import).
+    SLOT_STEP_CHOICES = [(m, _minutes_label(m)) for m in (5, 10, 15, 20, 30, 60)]
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="provider"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="provider",
+        verbose_name=_("owner"),
     )
     shop_name = models.CharField(_("shop name"), max_length=120)
     # A new name an approved shop asked for; the public pages keep ``shop_name`` until staff
@@ -64,7 +77,11 @@ class Provider(models.Model):
     pending_shop_name = models.CharField(_("new name awaiting review"), max_length=120, blank=True)
     slug = models.SlugField(_("public address"), max_length=140, unique=True)
     category = models.ForeignKey(
-        Category, on_delete=models.PROTECT, related_name="providers", db_column="category"
+        Category,
+        on_delete=models.PROTECT,
+        related_name="providers",
+        db_column="category",
+        verbose_name=_("category"),
     )
     description = models.TextField(_("about"), max_length=2000, blank=True)
     address = models.CharField(_("street address"), max_length=255)
@@ -141,6 +158,8 @@ class Provider(models.Model):
 
     class Meta:
         db_table = "providers"
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
         ordering = ["shop_name"]
         constraints = [
             models.CheckConstraint(
@@ -161,13 +180,16 @@ class Service(models.Model):
     """Something a provider offers at a rate for a duration. Deactivated, never deleted, once
     booked."""
 
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="services", verbose_name=_("provider")
+    )
     service_name = models.CharField(_("service"), max_length=120)
     category = models.ForeignKey(
         Category,
         on_delete=models.PROTECT,
         related_name="services",
         db_column="category",
+        verbose_name=_("category"),
     )
     rate = models.DecimalField(
         _("rate (₹)"),
@@ -185,6 +207,8 @@ class Service(models.Model):
 
     class Meta:
         db_table = "services"
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
         ordering = ["service_name"]
         constraints = [
             models.CheckConstraint(condition=Q(rate__gt=0), name="service_rate_positive"),

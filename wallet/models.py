@@ -23,7 +23,10 @@ class WalletTransaction(models.Model):
         ADJUSTMENT = "adjustment", _("Adjustment")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="wallet_transactions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="wallet_transactions",
+        verbose_name=_("user"),
     )
     type = models.CharField(_("type"), max_length=6, choices=Type.choices)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -35,6 +38,8 @@ class WalletTransaction(models.Model):
 
     class Meta:
         db_table = "wallet_transactions"
+        verbose_name = _("wallet entry")
+        verbose_name_plural = _("wallet entries")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "reference_id"], name="wallet_txn_once"),
@@ -67,7 +72,10 @@ class Payment(models.Model):
         FAILED = "failed", _("Failed")
 
     provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, related_name="payments"
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("provider"),
     )
     # The amount of the order as we created it: the only amount ever credited for it.
     amount = models.DecimalField(_("amount (₹)"), max_digits=12, decimal_places=2)
@@ -92,6 +100,8 @@ class Payment(models.Model):
 
     class Meta:
         db_table = "wallet_payments"
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -125,6 +135,8 @@ class WebhookEvent(models.Model):
 
     class Meta:
         db_table = "wallet_webhook_events"
+        verbose_name = _("webhook event")
+        verbose_name_plural = _("webhook events")
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:
@@ -187,7 +199,10 @@ class Invoice(models.Model):
     # The ledger reference (Razorpay order id, "appt-<id>") the document is for.
     reference_id = models.CharField(_("reference"), max_length=64)
     provider = models.ForeignKey(
-        "providers.Provider", on_delete=models.PROTECT, related_name="invoices"
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("provider"),
     )
     # The buyer of a booking invoice; empty for platform → provider invoices.
     customer = models.ForeignKey(
@@ -221,6 +236,8 @@ class Invoice(models.Model):
 
     class Meta:
         db_table = "wallet_invoices"
+        verbose_name = _("invoice or credit note")
+        verbose_name_plural = _("invoices and credit notes")
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.UniqueConstraint(

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -250,9 +250,8 @@ def payment_capture(*, order_id: str, payment_id: str, source: str, method: str 
         amount=payment.amount,
         kind=WalletTransaction.Kind.TOPUP,
         reference_id=payment.order_id,
-        notes=f"Razorpay payment {payment_id}"
-        if payment.gateway == "razorpay"
-        else f"TEST MODE payment {payment_id}",
+        # Gateway and payment id only: the row is shown as recorded in either language.
+        notes=f"Razorpay {payment_id}" if payment.gateway == "razorpay" else f"TEST {payment_id}",
     )
     logger.info("wallet top-up %s credited ₹%s via %s", order_id, payment.amount, source)
     return payment
@@ -608,6 +607,7 @@ def _party(party: dict) -> dict:
 
 
 @transaction.atomic
+@translation.override(settings.LANGUAGE_CODE)
 def credit_note_issue(
     *, original: Invoice, reason: str, ledger_row: WalletTransaction | None = None
 ) -> Invoice:
@@ -663,9 +663,13 @@ def credit_note_issue(
     )
 
 
+@translation.override(settings.LANGUAGE_CODE)
 def _ledger_documents(row: WalletTransaction, provider: Provider) -> None:
     """The document a new ledger row makes: a top-up or a booking fee is invoiced by the
-    platform; a refunded fee gets a credit note against the fee's invoice."""
+    platform; a refunded fee gets a credit note against the fee's invoice.
+
+    Its stored texts are in the site's language whoever's request issued it; the PDF shows
+    them in the reader's (wallet/document.html translates the stored labels)."""
     Kind = WalletTransaction.Kind
     if row.kind == Kind.TOPUP:
         payment = Payment.objects.filter(order_id=row.reference_id).first()

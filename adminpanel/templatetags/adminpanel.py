@@ -80,6 +80,8 @@ def audit_changes(entry) -> list[tuple[str, list]]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
+            if field is not None and not field.concrete:
+                continue  # a reverse relation: auditlog records no value for it
             if field is not None:
                 label = str(getattr(field, "verbose_name", name))
                 choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}

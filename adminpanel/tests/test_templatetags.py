@@ -47,5 +47,5 @@ def test_audit_changes_use_labels_and_skip_noise():
     assert "Shop name" in labels
     assert "Id" not in labels
     assert "Rejection reason" not in labels and "Reason" not in labels  # empty on creation
-    user_row = dict(audit_changes(create))["User"]
+    user_row = dict(audit_changes(create))["Owner"]
     assert user_row == [None, f"#{provider.user_id}"]

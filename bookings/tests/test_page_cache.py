@@ -6,6 +6,7 @@ are deleted after commit); search cards may trail by ``SEARCH_RESULTS_TTL``. Eve
 and nothing is cached for a page that does not exist.
 """
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -227,7 +228,10 @@ def test_search_result_keys_do_not_follow_junk_parameters(client, service):
         response = client.get(search, {"utm_source": "mail", "sort": "hack", "city": "Nowhere"})
     assert response.status_code == 200
     assert not any("appointments" in q["sql"] for q in junk.captured_queries)
-    assert "utm_source" not in response.text
+    # The language switcher's "next" field returns the visitor to the URL they are on; it sits
+    # outside the cached results and is left out here.
+    body = re.sub(r'<input type="hidden" name="next" value="[^"]*">', "", response.text)
+    assert "utm_source" not in body
 
 
 # --- keys -------------------------------------------------------------------------------------

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's saved language when the browser has no language cookie yet.
+    "accounts.middleware.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Django's, with the message storage built on first use (config.middleware).
     "config.middleware.MessageMiddleware",
@@ -360,7 +362,16 @@ PHONENUMBER_DB_FORMAT = "E164"
 # --- I18N / time ------------------------------------------------------------------------
 LANGUAGE_CODE = "en-in"
 LANGUAGES = [("en-in", _("English")), ("hi", _("Hindi"))]
+# Our catalogue (locale/hi/LC_MESSAGES/django.po, djangojs.po), compiled by `make install`;
+# it comes before Django's and allauth's, so our wording wins where they differ.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Indian digit grouping (1,00,000) in both languages (config/formats/{en,hi}/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The language switcher's choice (and a signed-in user's saved language, accounts.middleware)
+# lives in this cookie for a year; LocaleMiddleware reads it, then the browser's
+# Accept-Language.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True

@@ -3,27 +3,21 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
 
 def format_inr(value, symbol: bool = True) -> str:
+    """Digits grouped by the active language's format (config/formats: Indian grouping,
+    1,00,000, in English and Hindi alike), always two decimals."""
     try:
         amount = Decimal(value).quantize(Decimal("0.01"))
     except (InvalidOperation, TypeError, ValueError):
         return ""
     sign = "-" if amount < 0 else ""
-    rupees, paise = f"{abs(amount):.2f}".split(".")
-    if len(rupees) > 3:
-        head, tail = rupees[:-3], rupees[-3:]
-        groups = []
-        while len(head) > 2:
-            groups.insert(0, head[-2:])
-            head = head[:-2]
-        if head:
-            groups.insert(0, head)
-        rupees = ",".join([*groups, tail])
-    return f"{sign}{'₹' if symbol else ''}{rupees}.{paise}"
+    digits = number_format(abs(amount), decimal_pos=2, use_l10n=True, force_grouping=True)
+    return f"{sign}{'₹' if symbol else ''}{digits}"
 
 
 @register.filter

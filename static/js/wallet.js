@@ -1,6 +1,9 @@
 /* Wallet pages: quick amounts, Razorpay Checkout, TEST MODE return. No inline scripts (CSP). */
 (function () {
   "use strict";
+  // Django's JavaScript catalogue (i18n/js/, locale/*/LC_MESSAGES/djangojs.po) defines
+  // gettext(); without it the English text is shown.
+  var _ = typeof window.gettext === "function" ? window.gettext : function (text) { return text; };
 
   // Add money: preset buttons fill the amount field.
   document.querySelectorAll("[data-amount-preset]").forEach(function (button) {
@@ -26,7 +29,9 @@
       opener.disabled = true;
       var missing = document.getElementById("rzp-error");
       if (missing) {
-        missing.textContent = opener.getAttribute("data-msg-unavailable");
+        missing.textContent = _(
+          "The payment window could not load. Check your connection and reload the page."
+        );
         missing.classList.remove("d-none");
       }
     }
@@ -55,7 +60,8 @@
   checkout.on("payment.failed", function (response) {
     if (errorBox) {
       var reason = response && response.error && response.error.description;
-      errorBox.textContent = (reason ? reason + " " : "") + data.msgFailed;
+      errorBox.textContent =
+        (reason ? reason + " " : "") + _("The payment did not go through. You can try again.");
       errorBox.classList.remove("d-none");
     }
   });
