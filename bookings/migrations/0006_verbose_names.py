@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('bookings', '0005_queue_clock_and_expiry'),
-        ('providers', '0006_verbose_names'),
+        ('providers', '0007_verbose_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('providers', '0006_verbose_names'),
+        ('providers', '0007_verbose_names'),
         ('wallet', '0006_documents_snapshot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

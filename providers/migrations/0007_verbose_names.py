@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('providers', '0005_pending_shop_name'),
+        ('providers', '0006_category_icon_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
