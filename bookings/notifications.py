@@ -208,7 +208,13 @@ def push_payload(appointment: Appointment, event: str, audience: str) -> dict:
         url = reverse("wallet:topup")
     else:
         url = reverse("bookings:detail", args=[appointment.pk])
-    return {"title": title, "body": body, "url": url, "tag": f"booking-{appointment.pk}-{event}"}
+    return {
+        "title": title,
+        "body": body,
+        "url": url,
+        "tag": f"booking-{appointment.pk}-{event}",
+        "lang": translation.get_language() or settings.LANGUAGE_CODE,
+    }
 
 
 def queue_emails(

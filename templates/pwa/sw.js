@@ -89,6 +89,7 @@ function notificationFromPush(data) {
     {
       body: data.body || "",
       tag: data.tag || undefined,
+      lang: data.lang || "",
       icon: CONFIG.icon,
       badge: CONFIG.icon,
       data: { url: sameOriginUrl(data.url) },
