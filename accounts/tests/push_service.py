@@ -80,7 +80,8 @@ class PushService:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, record = service.handle(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                status, record = service.handle(self.path, headers, body)
                 with service.lock:
                     service.received.append(record)
                 self.send_response(status)
