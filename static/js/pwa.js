@@ -47,6 +47,29 @@
     }
   });
 
+  // "Install the app": the browser says the site can be installed; offer it in the footer.
+  var installButton = document.querySelector("[data-install-app]");
+  var installPrompt = null;
+  window.addEventListener("beforeinstallprompt", function (event) {
+    event.preventDefault();
+    installPrompt = event;
+    if (installButton) installButton.hidden = false;
+  });
+  window.addEventListener("appinstalled", function () {
+    installPrompt = null;
+    if (installButton) installButton.hidden = true;
+  });
+  if (installButton) {
+    installButton.addEventListener("click", function () {
+      if (!installPrompt) return;
+      installPrompt.prompt();
+      installPrompt.userChoice.then(function () {
+        installPrompt = null;
+        installButton.hidden = true;
+      });
+    });
+  }
+
   // The offline page: links to the booking pages kept on this device.
   var list = document.querySelector("[data-offline-list]");
   if (list && "caches" in window) {

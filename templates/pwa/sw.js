@@ -35,11 +35,14 @@ async function navigate(request) {
   try {
     const response = await fetch(request);
     if (response.ok && !response.redirected) {
-      const cache = await caches.open(CONFIG.privateCache);
       if (response.headers.get(CONFIG.offlineHeader) === "booking") {
         // The signed-in customer's own upcoming booking: readable offline from now on.
+        const cache = await caches.open(CONFIG.privateCache);
         await cache.put(key, response.clone());
-      } else {
+      } else if (await caches.has(CONFIG.privateCache)) {
+        // No longer upcoming (or no longer theirs): drop a kept copy. Opening the cache
+        // only when it exists, so a signed-out browser does not get an empty one back.
+        const cache = await caches.open(CONFIG.privateCache);
         await cache.delete(key);
       }
     }
