@@ -118,7 +118,7 @@ def upcoming_booking():
     return appointment
 
 
-def wait_for(page, predicate, timeout=10.0, message=None):
+def wait_for(page, predicate, timeout=30.0, message=None):
     """Poll ``predicate``; between polls Playwright runs its event loop (CDP events arrive)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -215,15 +215,26 @@ def test_the_app_installs_pushes_and_works_offline(
         lambda: next((r for r in registrations if r["scopeURL"] == live_server.url + "/"), None),
         message=registrations,
     )
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {
-            "origin": live_server.url,
-            "registrationId": registration["registrationId"],
-            "data": json.dumps(received.payload),
-        },
-    )
-    shown = wait_for(page, lambda: page.evaluate(NOTIFICATIONS))
+
+    def deliver():
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {
+                "origin": live_server.url,
+                "registrationId": registration["registrationId"],
+                "data": json.dumps(received.payload),
+            },
+        )
+
+    deliver()
+    try:
+        shown = wait_for(page, lambda: page.evaluate(NOTIFICATIONS), timeout=10)
+    except AssertionError:
+        # Under load, headless Chromium now and then shows the notification (showNotification
+        # resolves) without listing it in getNotifications(); the push service would retry an
+        # unacknowledged message, and the tag makes a repeat replace the first, so deliver again.
+        deliver()
+        shown = wait_for(page, lambda: page.evaluate(NOTIFICATIONS), message="notification")
     assert shown == [
         {
             "title": "Booking moved",
