@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 
 from . import services
 from .forms import BlockUserForm
-from .models import Device, LoginLog, User
+from .models import Device, LoginLog, NotificationPreference, PushDelivery, PushSubscription, User
 
 
 class ReadOnlyAdminMixin:
@@ -154,3 +154,37 @@ class DeviceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    """View and remove (a removed device gets no more pushes); created only by the browser."""
+
+    list_display = ["user", "device", "created_at", "last_sent_at"]
+    search_fields = ["user__email", "device__device_id"]
+    list_select_related = ["user", "device"]
+    readonly_fields = ["user", "device", "endpoint", "created_at", "last_sent_at"]
+    exclude = ["p256dh", "auth"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PushDelivery)
+class PushDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "kind", "event_key", "subscription", "status", "attempts"]
+    list_filter = ["status", "kind"]
+    search_fields = ["event_key", "subscription__user__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["subscription__user"]
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "kind", "email", "push"]
+    list_filter = ["kind", "email", "push"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]

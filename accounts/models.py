@@ -199,3 +199,100 @@ class TwoFactorEnrolmentLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription, bound to the signed-in user's device (its cookie).
+
+    Removed when the push service answers 404/410 (the browser dropped it), when the user signs
+    out on that device, and when they sign out every other device."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="push_subscriptions")
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(_("push endpoint"), max_length=1000)
+    # A unique index on a 1000-character utf8mb4 column is too long for InnoDB: the hash is
+    # the unique key. One browser subscription belongs to one account at a time.
+    endpoint_hash = models.CharField(max_length=64, unique=True, editable=False)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("subscribed"), default=timezone.now)
+    last_sent_at = models.DateTimeField(_("last push"), null=True, blank=True)
+
+    class Meta:
+        db_table = "push_subscriptions"
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.endpoint[:50]}"
+
+    @property
+    def info(self) -> dict:
+        """The shape pywebpush expects (and the browser's PushSubscription.toJSON() gives)."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}
+
+
+class PushDelivery(models.Model):
+    """One push of one event to one subscription: the unique (subscription, event_key) row is
+    what makes a push go out at most once per event and device, however often the worker runs.
+
+    The payload is rendered (in the recipient's language) when the row is written; the worker
+    claims due rows with a conditional UPDATE and retries push-service failures later."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_key = models.CharField(max_length=80)
+    kind = models.CharField(max_length=32)
+    payload = models.JSONField()
+    urgency = models.CharField(max_length=10, default="normal")
+    ttl = models.PositiveIntegerField(default=3600)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "push_deliveries"
+        verbose_name = _("push delivery")
+        verbose_name_plural = _("push deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "event_key"], name="push_once_per_event_and_device"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_key} → {self.subscription_id} ({self.status})"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice of channels for one kind of notification (no row: both channels on).
+
+    The kinds are named by the apps that send them (bookings.notifications.KINDS)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=32)
+    email = models.BooleanField(_("email"), default=True)
+    push = models.BooleanField(_("push"), default=True)
+
+    class Meta:
+        db_table = "notification_preferences"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} email={self.email} push={self.push}"

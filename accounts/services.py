@@ -21,10 +21,18 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import is_ratelimited
 
+from . import push
 from .emails import queue_enrolment_link_email, queue_new_device_email
 from .identifiers import canonical_identifier
 from .ip import client_ip
-from .models import Device, LoginLog, TwoFactorEnrolmentLink, User
+from .models import (
+    Device,
+    LoginLog,
+    NotificationPreference,
+    PushSubscription,
+    TwoFactorEnrolmentLink,
+    User,
+)
 
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
@@ -74,13 +82,78 @@ def user_unblock(*, user: User, actor: User | None) -> User:
 
 
 def sessions_end_others(*, request: HttpRequest) -> None:
-    """Sign the user out everywhere except in this browser."""
+    """Sign the user out everywhere except in this browser; the other browsers' push
+    subscriptions go too (a signed-out device gets no more of the account's notifications)."""
     user = request.user
+    PushSubscription.objects.filter(user=user).exclude(
+        device__device_id=getattr(request, "device_id", "") or ""
+    ).delete()
     User.objects.filter(pk=user.pk).update(
         session_version=F("session_version") + 1, updated_at=timezone.now()
     )
     user.refresh_from_db(fields=["session_version"])
     update_session_auth_hash(request, user)
+
+
+# --- Web push subscriptions and notification preferences ------------------------------------
+
+
+class PushSubscriptionInvalid(Exception):
+    """The browser's subscription cannot be used (unknown push service, malformed keys)."""
+
+
+def push_subscribe(
+    *, user: User, device_id: str, endpoint: str, p256dh: str, auth: str, user_agent: str = ""
+) -> PushSubscription:
+    """Store this browser's push subscription with the user's device (the signed cookie).
+
+    The same subscription sent again updates its row; one a previous account of this browser
+    left behind moves to this user."""
+    if not device_id:
+        raise PushSubscriptionInvalid("This browser has no device cookie.")
+    if len(endpoint) > 1000 or not push.endpoint_allowed(endpoint):
+        raise PushSubscriptionInvalid("Not a push service this site sends to.")
+    if not push.subscription_keys_valid(p256dh, auth):
+        raise PushSubscriptionInvalid("The subscription's keys are malformed.")
+    with transaction.atomic():
+        device, _ = Device.objects.get_or_create(
+            user=user, device_id=device_id, defaults={"user_agent": user_agent[:255]}
+        )
+        subscription, _ = PushSubscription.objects.update_or_create(
+            endpoint_hash=push.endpoint_hash(endpoint),
+            defaults={
+                "user": user,
+                "device": device,
+                "endpoint": endpoint,
+                "p256dh": p256dh,
+                "auth": auth,
+            },
+        )
+    return subscription
+
+
+def push_unsubscribe(*, user: User, endpoint: str) -> int:
+    """Forget this user's subscription for ``endpoint``; returns how many rows went."""
+    return (
+        PushSubscription.objects.filter(user=user, endpoint_hash=push.endpoint_hash(endpoint))
+        .delete()[1]
+        .get("accounts.PushSubscription", 0)
+    )
+
+
+def push_forget_device(*, user: User, device_id: str) -> None:
+    """The user signed out on this device: it gets no more of their pushes."""
+    if device_id:
+        PushSubscription.objects.filter(user=user, device__device_id=device_id).delete()
+
+
+def notification_preferences_set(*, user: User, choices: dict[str, tuple[bool, bool]]) -> None:
+    """Save the (email, push) choice for each kind in ``choices``."""
+    with transaction.atomic():
+        for kind, (email, push_on) in choices.items():
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"email": email, "push": push_on}
+            )
 
 
 # --- Lockout ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import time
 
 from allauth.account.signals import email_confirmation_sent, email_confirmed, password_reset
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from . import services
@@ -75,3 +75,10 @@ def on_password_reset(sender, request, user: User, **kwargs) -> None:
 def on_email_confirmation_sent(sender, request, confirmation, **kwargs) -> None:
     """Remember the address, so "Check your email" can name it and send the link again."""
     services.verification_email_remember(request, confirmation.email_address.email)
+
+
+@receiver(user_logged_out, dispatch_uid="accounts_logout_forgets_push")
+def on_user_logged_out(sender, request, user: User | None, **kwargs) -> None:
+    """A signed-out browser gets no more of the account's pushes."""
+    if user is not None and request is not None:
+        services.push_forget_device(user=user, device_id=getattr(request, "device_id", ""))

@@ -27,6 +27,10 @@ urlpatterns = [
         views.SessionsEndOthersView.as_view(),
         name="sessions_end_others",
     ),
+    path("security/push/subscribe/", views.PushSubscribeView.as_view(), name="push_subscribe"),
+    path(
+        "security/push/unsubscribe/", views.PushUnsubscribeView.as_view(), name="push_unsubscribe"
+    ),
     path("security/two-factor/", views.TwoFactorView.as_view(), name="two_factor"),
     path(
         "security/two-factor/link/",

@@ -1,6 +1,7 @@
 """Login wiring (rate limit, axes lockout, 2FA step) and the account security pages."""
 
 import base64
+import json
 from io import BytesIO
 
 from allauth.account import views as allauth_views
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -335,6 +336,56 @@ class SessionsEndOthersView(LoginRequiredMixin, View):
         services.sessions_end_others(request=request)
         messages.success(request, _("You have been signed out on every other browser."))
         return redirect("accounts:security")
+
+
+# --- Web push opt-in (static/js/pwa.js posts the browser's PushSubscription.toJSON()) --------
+
+PUSH_BODY_MAX_BYTES = 4096
+
+
+def _push_json(request: HttpRequest) -> dict | None:
+    if len(request.body) > PUSH_BODY_MAX_BYTES:
+        return None
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+class PushSubscribeView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        data = _push_json(request)
+        keys = (data or {}).get("keys")
+        if not data or not isinstance(keys, dict):
+            return JsonResponse({"error": _("Malformed subscription.")}, status=400)
+        try:
+            services.push_subscribe(
+                user=request.user,
+                device_id=getattr(request, "device_id", ""),
+                endpoint=str(data.get("endpoint") or ""),
+                p256dh=str(keys.get("p256dh") or ""),
+                auth=str(keys.get("auth") or ""),
+                user_agent=request.headers.get("User-Agent", ""),
+            )
+        except services.PushSubscriptionInvalid:
+            return JsonResponse(
+                {"error": _("This browser's push service cannot be used.")}, status=400
+            )
+        return JsonResponse({"subscribed": True}, status=201)
+
+
+class PushUnsubscribeView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        data = _push_json(request)
+        if not data or not isinstance(data.get("endpoint"), str):
+            return JsonResponse({"error": _("Malformed subscription.")}, status=400)
+        services.push_unsubscribe(user=request.user, endpoint=data["endpoint"])
+        return JsonResponse({"subscribed": False})
 
 
 # --- Two-factor set-up ------------------------------------------------------------------------

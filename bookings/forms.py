@@ -113,3 +113,33 @@ class ProviderBookingsFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = provider.services.all()
         self.fields["date"].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Email and push, on or off, for each kind of notification the user can receive."""
+
+    def __init__(self, *args, kinds: dict, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kinds = kinds
+        for kind, label in kinds.items():
+            self.fields[f"{kind}__email"] = forms.BooleanField(
+                label=_("Email: %(kind)s") % {"kind": label}, required=False
+            )
+            self.fields[f"{kind}__push"] = forms.BooleanField(
+                label=_("Push: %(kind)s") % {"kind": label}, required=False
+            )
+
+    @staticmethod
+    def initial_from(channels: dict[str, tuple[bool, bool]]) -> dict:
+        initial = {}
+        for kind, (email, push) in channels.items():
+            initial[f"{kind}__email"] = email
+            initial[f"{kind}__push"] = push
+        return initial
+
+    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [(label, self[f"{k}__email"], self[f"{k}__push"]) for k, label in self.kinds.items()]
+
+    def choices(self) -> dict[str, tuple[bool, bool]]:
+        data = self.cleaned_data
+        return {k: (data[f"{k}__email"], data[f"{k}__push"]) for k in self.kinds}

@@ -109,6 +109,9 @@ class Appointment(models.Model):
     # Set once by the reminder job with a conditional UPDATE: each reminder goes out once.
     reminder_24h_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_1h_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set once, when the live queue comes within two tokens of this booking ("your turn is
+    # near"); cleared by a reschedule, like the reminders.
+    turn_near_sent_at = models.DateTimeField(null=True, blank=True)
     # One-time keys of the forms behind this row (null for older rows): the booking form that
     # made it (unique per customer; a walk-in's is looked up under the provider lock), and the
     # form of its latest change (confirm, complete, no-show, cancel, reschedule). The same form
@@ -215,7 +218,7 @@ auditlog.register(Appointment, exclude_fields=["updated_at"])
 
 
 class Notification(models.Model):
-    """A booking event whose emails the worker has yet to render and queue.
+    """A booking event whose emails and pushes the worker has yet to render and queue.
 
     Written in the transaction that changes the appointment, while the provider row is locked:
     one small row instead of two rendered HTML emails and a calendar file. The worker
@@ -227,6 +230,12 @@ class Notification(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         CANCELLED = "cancelled", _("cancelled")
         RESCHEDULED = "rescheduled", _("rescheduled")
+        EXPIRED = "expired", _("expired")
+        REMINDER_24H = "reminder_24h", _("reminder a day before")
+        REMINDER_1H = "reminder_1h", _("reminder an hour before")
+        TURN_NEAR = "turn_near", _("turn is near")
+        AWAITING_FEE = "awaiting_fee", _("waiting for wallet money")
+        LOW_BALANCE = "low_balance", _("low wallet balance")
 
     appointment = models.ForeignKey(
         Appointment, on_delete=models.CASCADE, related_name="notifications"

@@ -12,6 +12,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import NoReverseMatch, reverse
@@ -176,9 +177,11 @@ def _check_slot(
 
 
 def _charge_fee(provider: Provider, appointment: Appointment) -> None:
-    """Debit the platform fee for ``appointment``; raises InsufficientBalance."""
+    """Debit the platform fee for ``appointment``; raises InsufficientBalance. The debit that
+    takes the balance below WALLET_LOW_BALANCE tells the provider (once per crossing)."""
     fee = wallet_services.platform_fee(appointment.locked_price)
     if fee > 0:
+        before = provider.wallet_balance
         wallet_services.debit(
             provider=provider,
             amount=fee,
@@ -187,6 +190,9 @@ def _charge_fee(provider: Provider, appointment: Appointment) -> None:
             notes=_("Booking fee, token %(token)s on %(date)s")
             % {"token": appointment.token_number, "date": appointment.booking_date},
         )
+        threshold = settings.WALLET_LOW_BALANCE
+        if before >= threshold > provider.wallet_balance:
+            _notify(appointment.pk, "low_balance", None)
     appointment.fee_charged = fee
 
 
@@ -359,6 +365,7 @@ def _book(
                 raise _fee_refused(provider, exc) from exc
             appointment.status = Status.PENDING
             appointment.fee_charged = Decimal("0.00")
+            _notify(appointment.pk, "awaiting_fee", None)
     _notify(appointment.pk, "created", created_by or customer)
     return appointment
 
@@ -642,6 +649,7 @@ def appointment_reschedule(
     appointment.reschedule_count += 1
     appointment.reminder_24h_sent_at = None
     appointment.reminder_1h_sent_at = None
+    appointment.turn_near_sent_at = None
     appointment.last_change_key = idempotency_key or None
     try:
         with transaction.atomic():
@@ -674,7 +682,28 @@ def queue_advance(*, provider: Provider, actor: User, day: date | None = None) -
     state.now_serving = status.upcoming[0].token_number
     state.called_at = timezone.now()
     state.save(update_fields=["now_serving", "called_at", "updated_at"])
+    _turn_near(status.upcoming[1 : 1 + TURN_NEAR_TOKENS])
     return state
+
+
+# "Your turn is near" goes to a customer once the token being served is this many places
+# before theirs (or fewer: a queue that starts close to them).
+TURN_NEAR_TOKENS = 2
+
+
+def _turn_near(waiting: list[Appointment]) -> None:
+    """Tell the customers now at most TURN_NEAR_TOKENS places from being served, each once:
+    the conditional UPDATE is the claim (queue advances also hold the provider lock)."""
+    for appointment in waiting:
+        if appointment.customer_id is None:
+            continue
+        claimed = Appointment.objects.filter(
+            pk=appointment.pk,
+            status__in=Appointment.SERVABLE_STATUSES,
+            turn_near_sent_at__isnull=True,
+        ).update(turn_near_sent_at=timezone.now())
+        if claimed:
+            _notify(appointment.pk, "turn_near", None)
 
 
 @transaction.atomic

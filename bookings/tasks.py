@@ -14,6 +14,9 @@ from django.utils import timezone
 from post_office.mail import send_queued_mail_until_done
 from post_office.models import STATUS, Attachment, Email
 
+from accounts import push
+from accounts.models import PushDelivery
+
 from . import next_free, notifications, services
 from .models import Appointment, Notification
 
@@ -25,7 +28,8 @@ _delivering = threading.local()
 
 @shared_task(name="bookings.tasks.deliver_mail")
 def deliver_mail(lockfile: str | None = None) -> int:
-    """Queue the recorded booking events' emails, then send every queued email that is due.
+    """Queue the recorded booking events' emails and pushes, send every due push (claimed one
+    by one, retried later on a push-service failure), then every queued email that is due.
 
     post-office sends each message once and retries failures (MAIL_MAX_RETRIES every
     MAIL_RETRY_MINUTES); its lock file keeps overlapping runs on one host from sending the same
@@ -33,6 +37,10 @@ def deliver_mail(lockfile: str | None = None) -> int:
     _delivering.active = True
     try:
         queued = notifications.queue_pending()
+        try:
+            push.send_due()
+        except Exception:  # noqa: BLE001 - a push outage must not hold up the email
+            logger.exception("Push delivery run failed; retried next run")
         send_queued_mail_until_done(lockfile or settings.MAIL_LOCKFILE)
     except FileExistsError:
         # Two runs raced for post-office's lock file in the same instant; the other one has it.
@@ -44,8 +52,8 @@ def deliver_mail(lockfile: str | None = None) -> int:
 
 @shared_task(name="bookings.tasks.cleanup_mail")
 def cleanup_mail(days: int | None = None, batch: int = 500) -> int:
-    """Delete queued-mail rows (sent or failed, with their logs and attachment files) and
-    booking events older than MAIL_KEEP_DAYS; returns how many emails were deleted.
+    """Delete queued-mail rows (sent or failed, with their logs and attachment files), sent or
+    failed pushes and booking events older than MAIL_KEEP_DAYS; returns how many emails went.
 
     post-office's own `cleanup_mail` deletes with `IN (SELECT … LIMIT …)`, which MariaDB
     refuses (error 1235); here each batch's ids are read first."""
@@ -60,6 +68,11 @@ def cleanup_mail(days: int | None = None, batch: int = 500) -> int:
         for attachment in orphans:
             attachment.file.delete(save=False)
         Attachment.objects.filter(pk__in=[a.pk for a in orphans]).delete()
+    pushes_done = PushDelivery.objects.filter(created_at__lt=cutoff).exclude(
+        status__in=[PushDelivery.Status.PENDING, PushDelivery.Status.SENDING]
+    )
+    while ids := list(pushes_done.values_list("pk", flat=True)[:batch]):
+        PushDelivery.objects.filter(pk__in=ids).delete()
     notifications_done = Notification.objects.filter(queued_at__lt=cutoff)
     while ids := list(notifications_done.values_list("pk", flat=True)[:batch]):
         Notification.objects.filter(pk__in=ids).delete()
@@ -113,8 +126,8 @@ def due_reminders(now=None) -> list[tuple[int, str]]:
 def send_reminders() -> int:
     """Queue every due reminder once, even when two runs overlap; returns how many were queued.
 
-    The claim and the queued email are one transaction: a reminder that fails to render is
-    not marked sent, and is tried again on the next run."""
+    The claim and the recorded event are one transaction; the mail worker renders its email and
+    pushes (``notifications.queue_pending``), each once."""
     sent = 0
     for appointment_id, kind in due_reminders():
         try:
@@ -124,13 +137,7 @@ def send_reminders() -> int:
                 if kind == "reminder_1h":
                     # A booking made less than a day ahead never needs the 24-hour reminder.
                     claim_reminder(appointment_id, "reminder_24h")
-                appointment = (
-                    Appointment.objects.select_related("provider__user", "service", "customer")
-                    .filter(pk=appointment_id)
-                    .first()
-                )
-                if appointment is not None:
-                    notifications.queue_emails(appointment, kind)
+                notifications.notify(appointment_id=appointment_id, event=kind)
             sent += 1
         except Exception:  # noqa: BLE001 - one bad booking must not stop the others
             logger.exception("Reminder %s for appointment %s failed", kind, appointment_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, customer, discovery, portal
+from .views import board, customer, discovery, portal, preferences
 
 app_name = "bookings"
 
@@ -29,6 +29,12 @@ urlpatterns: list = [
     path("portal/bookings/<int:pk>/<str:action>/", portal.provider_action, name="provider_action"),
     path("portal/queue/next/", portal.queue_advance, name="queue_advance"),
     path("portal/queue/reset/", portal.queue_reset, name="queue_reset"),
+    # Email / push per kind of notification, for customers and providers.
+    path(
+        "account/notifications/",
+        preferences.notification_preferences,
+        name="notification_preferences",
+    ),
     # The live token board.
     path("queue/<slug:slug>/", board.queue_board, name="queue"),
     path("queue/<slug:slug>/board/", board.queue_board_fragment, name="queue_board"),

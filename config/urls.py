@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from accounts.views import set_language
 
-from . import views
+from . import pwa, views
 
 handler400 = "config.views.bad_request"
 handler403 = "config.views.permission_denied"
@@ -23,6 +23,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     # Translations for gettext() in static/js (locale/hi/LC_MESSAGES/djangojs.po).
     path("i18n/js/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    # The installable app: the worker must sit at the root to control every page.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

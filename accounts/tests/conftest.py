@@ -8,3 +8,6 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
+
+
+from .push_service import push_service  # noqa: E402, F401 - the loopback push service fixture

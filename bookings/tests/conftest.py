@@ -34,3 +34,6 @@ def provider(db):
 @pytest.fixture
 def service(provider):
     return ServiceFactory(provider=provider, duration_minutes=30)
+
+
+from accounts.tests.push_service import push_service  # noqa: E402, F401 - loopback push service

@@ -70,7 +70,7 @@ def test_the_event_remembers_who_caused_it_and_their_language(service):
 def test_transition_emails(service, event, django_capture_on_commit_callbacks, deliver_mail):
     from wallet.services import credit
 
-    credit(provider=service.provider, amount=100, kind="adjustment", reference_id="seed")
+    credit(provider=service.provider, amount=500, kind="adjustment", reference_id="seed")
     appt = book(service)
     deliver_mail().clear()
     owner = service.provider.user

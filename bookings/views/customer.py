@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
 from accounts.access import private_data_view
+from config.pwa import OFFLINE_CACHE_HEADER
 from providers.models import Provider, Service
 from wallet.invoices import pdf_response
 
@@ -127,7 +128,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = selectors.appointment_for_viewer(user=request.user, pk=pk)
     is_customer = _is_customer_of(appointment, request.user)
     is_provider = appointment.provider.user_id == request.user.pk
-    return render(
+    response = render(
         request,
         "bookings/appointment_detail.html",
         {
@@ -142,6 +143,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             **_queue_context(appointment),
         },
     )
+    if is_customer and appointment.is_active and appointment.ends_at > timezone.now():
+        # The service worker keeps the customer's own upcoming booking readable offline.
+        response[OFFLINE_CACHE_HEADER] = "booking"
+    return response
 
 
 @login_required

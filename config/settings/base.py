@@ -255,6 +255,36 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BookMyToken <no-reply@bo
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Ops", a) for a in env.list("ADMIN_EMAILS", default=[])]
 
+# --- Web push and the installable app -----------------------------------------------------
+# Booking pushes go out only with PUSH_ENABLED and a VAPID key pair (`manage.py
+# generate_vapid_keys`); production refuses to start with push on and a key missing.
+PUSH_ENABLED = env.bool("PUSH_ENABLED", default=False)
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+# Who the push services contact about this sender: "mailto:ops@…" or an https URL.
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="")
+# Push-service failures (5xx, 429, timeouts) are tried again every PUSH_RETRY_MINUTES, up to
+# PUSH_MAX_RETRIES times, by the mail worker (`bookings.tasks.deliver_mail`).
+PUSH_MAX_RETRIES = env.int("PUSH_MAX_RETRIES", default=8)
+PUSH_RETRY_MINUTES = env.int("PUSH_RETRY_MINUTES", default=5)
+PUSH_TIMEOUT = env.float("PUSH_TIMEOUT", default=10.0)
+# The server posts to the endpoint a browser hands it: only to these push services' hosts (and
+# their subdomains), over https. Chrome/Edge (FCM), Firefox, Safari, Windows.
+PUSH_ENDPOINT_HOSTS = env.list(
+    "PUSH_ENDPOINT_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "push.apple.com",
+        "notify.windows.com",
+    ],
+)
+PUSH_ALLOW_HTTP_ENDPOINTS = False  # the test suite's loopback push service only
+# Names this build: a deploy with a new APP_VERSION (e.g. the git commit) ships a new service
+# worker, which replaces the old one and its cached app shell.
+APP_VERSION = env("APP_VERSION", default="1")
+PWA_THEME_COLOR = "#4f46e5"
+
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

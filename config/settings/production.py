@@ -20,6 +20,20 @@ if not (RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET):  #
         "Set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET in production."
     )
 
+# Web push: with PUSH_ENABLED a valid VAPID key pair and subject are required.
+if PUSH_ENABLED:  # noqa: F405
+    if not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY and VAPID_SUBJECT):  # noqa: F405
+        raise ImproperlyConfigured(
+            "PUSH_ENABLED is on: set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT "
+            "(manage.py generate_vapid_keys makes a pair)."
+        )
+    from accounts.vapid import vapid_keys_match
+
+    if not vapid_keys_match(VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY):  # noqa: F405
+        raise ImproperlyConfigured("VAPID_PUBLIC_KEY is not the public half of VAPID_PRIVATE_KEY.")
+    if not VAPID_SUBJECT.startswith(("mailto:", "https://")):  # noqa: F405
+        raise ImproperlyConfigured("VAPID_SUBJECT must be a mailto: or https:// URL.")
+
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)

@@ -26,3 +26,13 @@ TEST_GATEWAY_ENABLED = True
 RAZORPAY_KEY_ID = ""
 RAZORPAY_KEY_SECRET = ""
 RAZORPAY_WEBHOOK_SECRET = "test-webhook-secret"  # noqa: S105
+
+# Web push against the suite's loopback push service, with a key pair made for this run.
+from accounts.vapid import generate_vapid_keys  # noqa: E402
+
+VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = generate_vapid_keys()
+VAPID_SUBJECT = "mailto:ops@bookmytoken.test"
+PUSH_ENABLED = True
+PUSH_ALLOW_HTTP_ENDPOINTS = True
+PUSH_ENDPOINT_HOSTS = ["127.0.0.1", "localhost"]
+APP_VERSION = "test"
