@@ -280,7 +280,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "appointment": appointment,
             "service": service,
             "provider": appointment.provider,
-            "calendar": calendar_days(days),
+            "calendar": calendar_days(days, day),
             "day_form": day_form,
             "can_change": appointment.is_active
             and (not is_customer or services.customer_can_change(appointment)),
