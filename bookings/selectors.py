@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.dateformat import time_format
@@ -333,17 +333,14 @@ class SearchParams:
 
 
 def search_providers(params: SearchParams) -> QuerySet[Provider]:
-    """Approved providers with at least one active service, filtered, with their price range."""
-    qs = (
-        public_providers()
-        .select_related("category")
-        .annotate(
-            min_rate=Min("services__rate", filter=Q(services__is_active=True)),
-            max_rate=Max("services__rate", filter=Q(services__is_active=True)),
-            service_count=Count("services", filter=Q(services__is_active=True), distinct=True),
-        )
-        .filter(service_count__gt=0)
-    )
+    """Approved providers with at least one active service, filtered and sorted in SQL.
+
+    No GROUP BY over the services: "has an active service" is an EXISTS, so counting the
+    matches and reading one page are plain indexed statements whatever the number of services;
+    the "price" sort reads each shop's cheapest rate with a correlated subquery. The cards'
+    price ranges come for the page's shops only (``with_service_summary``)."""
+    active = Service.objects.filter(provider_id=OuterRef("pk"), is_active=True)
+    qs = public_providers().select_related("category").filter(Exists(active))
     if params.category:
         qs = qs.filter(category__slug=params.category)
     if params.city:
@@ -356,28 +353,56 @@ def search_providers(params: SearchParams) -> QuerySet[Provider]:
             | Q(pk__in=matching.values("provider_id"))
         )
     if params.sort == "price":
-        return qs.order_by("min_rate", "shop_name", "pk")
+        cheapest = active.order_by("rate").values("rate")[:1]
+        return qs.annotate(min_rate=Subquery(cheapest)).order_by("min_rate", "shop_name", "pk")
     if params.sort == "soonest":
         return qs.order_by(F("next_free_at").asc(nulls_last=True), "shop_name", "pk")
     return qs.order_by("shop_name", "pk")
 
 
-def next_free_slots(providers: list[Provider], *, now: datetime | None = None) -> dict:
+def with_service_summary(providers: list[Provider]) -> dict[int, int]:
+    """Set ``min_rate``, ``max_rate`` and ``service_count`` of the active services on each of
+    ``providers`` (a page of search results) in one query, and return the shortest active
+    service's duration of each (what ``next_free_slots`` looks for)."""
+    rows = (
+        active_services()
+        .filter(provider_id__in=[p.pk for p in providers])
+        .order_by()
+        .values("provider_id")
+        .annotate(lo=Min("rate"), hi=Max("rate"), n=Count("id"), shortest=Min("duration_minutes"))
+        .values_list("provider_id", "lo", "hi", "n", "shortest")
+    )
+    summary = {pid: (lo, hi, n, shortest) for pid, lo, hi, n, shortest in rows}
+    for provider in providers:
+        provider.min_rate, provider.max_rate, provider.service_count, _ = summary.get(
+            provider.pk, (None, None, 0, None)
+        )
+    return {pid: row[3] for pid, row in summary.items()}
+
+
+def next_free_slots(
+    providers: list[Provider],
+    *,
+    now: datetime | None = None,
+    shortest: dict[int, int] | None = None,
+) -> dict:
     """The soonest free slot (naive wall-clock datetime or None) of each provider, for its
-    shortest active service, over the next few days: three queries however many providers."""
+    shortest active service, over the next few days: three queries however many providers,
+    two when the caller already read the shortest durations (provider id -> minutes)."""
     now = now or local_now()
     if not providers:
         return {}
     today = now.date()
     last = today + timedelta(days=SEARCH_LOOKAHEAD_DAYS - 1)
     ids = [p.pk for p in providers]
-    shortest = dict(
-        active_services()
-        .filter(provider_id__in=ids)
-        .values("provider_id")
-        .annotate(d=Min("duration_minutes"))
-        .values_list("provider_id", "d")
-    )
+    if shortest is None:
+        shortest = dict(
+            active_services()
+            .filter(provider_id__in=ids)
+            .values("provider_id")
+            .annotate(d=Min("duration_minutes"))
+            .values_list("provider_id", "d")
+        )
     schedules = schedules_for(providers, today, last)
     taken = taken_by_provider_day(ids, today, last)
     days = [today + timedelta(days=i) for i in range(SEARCH_LOOKAHEAD_DAYS)]
@@ -406,7 +431,11 @@ def category_choices() -> list[tuple[str, str]]:
 
 
 def cities() -> list[str]:
-    return list(public_providers().order_by("city").values_list("city", flat=True).distinct())
+    """The cities of approved shops, for the search form: one loose scan of the index on
+    (status, city), without reading the owners (a city whose only shops have a blocked owner
+    stays in the list and finds nothing, as a city with no match does)."""
+    approved = Provider.objects.filter(status=Provider.Status.APPROVED)
+    return list(approved.order_by("city").values_list("city", flat=True).distinct())
 
 
 def customer_appointments(user) -> QuerySet[Appointment]:

@@ -87,10 +87,23 @@ def _search_page(params: selectors.SearchParams, page_number: str) -> Page:
     """One page of matching providers, each with its exact next free time."""
     # Sorted in SQL ("soonest" by the minutely next_free_at); each card shows its shop's exact
     # next free time, worked out for this page's shops only.
-    page = Paginator(selectors.search_providers(params), PAGE_SIZE).get_page(page_number)
-    next_free = selectors.next_free_slots(list(page.object_list))
-    for provider in page.object_list:
+    results = selectors.search_providers(params)
+    paginator = Paginator(results, PAGE_SIZE)
+    if page_number == "1":
+        # Most searches (a city and a category) fit on one page: reading one row more than a
+        # page tells whether they do, and then the count needs no query of its own.
+        first = list(results[: PAGE_SIZE + 1])
+        if len(first) <= PAGE_SIZE:
+            paginator.count = len(first)  # a cached_property: set, it is not queried
+        page = Page(first[:PAGE_SIZE], 1, paginator)
+    else:
+        page = paginator.get_page(page_number)
+    providers = list(page.object_list)
+    shortest = selectors.with_service_summary(providers)
+    next_free = selectors.next_free_slots(providers, shortest=shortest)
+    for provider in providers:
         provider.next_free = next_free.get(provider.pk)
+    page.object_list = providers
     return page
 
 
