@@ -385,10 +385,12 @@ def next_free_slots(
     *,
     now: datetime | None = None,
     shortest: dict[int, int] | None = None,
+    schedules: dict[int, slots.Schedule] | None = None,
 ) -> dict:
     """The soonest free slot (naive wall-clock datetime or None) of each provider, for its
     shortest active service, over the next few days: three queries however many providers,
-    two when the caller already read the shortest durations (provider id -> minutes)."""
+    fewer when the caller already read the shortest durations (provider id -> minutes) or
+    the schedules (covering at least the next ``SEARCH_LOOKAHEAD_DAYS`` days)."""
     now = now or local_now()
     if not providers:
         return {}
@@ -403,7 +405,8 @@ def next_free_slots(
             .annotate(d=Min("duration_minutes"))
             .values_list("provider_id", "d")
         )
-    schedules = schedules_for(providers, today, last)
+    if schedules is None:
+        schedules = schedules_for(providers, today, last)
     taken = taken_by_provider_day(ids, today, last)
     days = [today + timedelta(days=i) for i in range(SEARCH_LOOKAHEAD_DAYS)]
     result = {}

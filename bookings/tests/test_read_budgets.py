@@ -68,7 +68,7 @@ def test_a_shops_pages_take_the_same_few_queries_on_a_quiet_and_a_busy_day(
         "slots": (reverse("bookings:slots", args=[slug, service.pk]), {"date": "2026-12-07"}, 3),
         "book": (reverse("bookings:book", args=[slug, service.pk]), {}, 3),
         "book-day": (reverse("bookings:book", args=[slug, service.pk]), {"date": "2026-12-07"}, 5),
-        "provider": (reverse("bookings:provider", args=[slug]), {}, 7),
+        "provider": (reverse("bookings:provider", args=[slug]), {}, 5),
     }[page]
     fill(service, 1)
     quiet = counted(client, django_assert_max_num_queries, budget, url, **params)

@@ -23,10 +23,12 @@ from django.views.decorators.http import require_GET
 from providers import caching
 from providers.models import Provider, Service, TimeOff, WorkingHours
 
-from .. import selectors, services
+from .. import selectors, services, slots
 from ..forms import DayForm, SearchForm
 
 PAGE_SIZE = 12
+# The time off a shop's page lists (and the schedule it reads): the next month.
+PAGE_DAYS_AHEAD = 30
 # Result pages kept in the cache: the first few, which nearly every visitor sees.
 SEARCH_CACHED_PAGES = {str(n) for n in range(1, 6)}
 
@@ -107,9 +109,9 @@ def _search_page(params: selectors.SearchParams, page_number: str) -> Page:
     return page
 
 
-def _opening_hours(provider: Provider) -> list[dict]:
+def _opening_hours(weekly: tuple[slots.WeeklyHours, ...]) -> list[dict]:
     by_day = defaultdict(list)
-    for h in provider.working_hours.order_by("weekday", "start_time"):
+    for h in sorted(weekly, key=lambda h: (h.weekday, h.start)):
         by_day[h.weekday].append(h)
     return [
         {"label": label, "intervals": by_day.get(value, [])}
@@ -122,28 +124,41 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A shop's public page. Its services, hours, time off and booking rules are a
     ``{% cache %}`` fragment that ``providers.services`` deletes after a change commits; the
     shop itself and its next free slot are read on each request, so a booking, a suspension or
-    a blocked owner shows at once (and an unknown slug is a 404 before anything is cached)."""
+    a blocked owner shows at once (and an unknown slug is a 404 before anything is cached).
+
+    One read of the schedule serves the next free slot and the opening hours, and the list of
+    services gives the shortest one the next free slot is for: four queries with the fragment
+    cached, five without."""
     provider = get_object_or_404(selectors.public_providers().select_related("category"), slug=slug)
     today = timezone.localdate()
+    services = list(selectors.provider_services(provider))
+    schedule = selectors.schedule_for(provider, today, today + timedelta(days=PAGE_DAYS_AHEAD))
+    next_free = None
+    if services:
+        next_free = selectors.next_free_slots(
+            [provider],
+            shortest={provider.pk: min(s.duration_minutes for s in services)},
+            schedules={provider.pk: schedule},
+        )[provider.pk]
     return render(
         request,
         "bookings/provider_detail.html",
         {
             "provider": provider,
             "page_ttl": caching.PROVIDER_PAGE_TTL,
+            "services": services,
             # Callables: the template calls them only when its fragment is not cached.
-            "services": lambda: list(selectors.provider_services(provider)),
-            "hours": lambda: _opening_hours(provider),
+            "hours": lambda: _opening_hours(schedule.weekly),
             "time_off": lambda: list(
                 TimeOff.objects.filter(
                     provider=provider,
                     end_date__gte=today,
-                    start_date__lte=today + timedelta(days=30),
+                    start_date__lte=today + timedelta(days=PAGE_DAYS_AHEAD),
                 )
             ),
             "today": today,
             "today_weekday": today.weekday(),
-            "next_free": selectors.next_free_slots([provider]).get(provider.pk),
+            "next_free": next_free,
         },
     )
 
