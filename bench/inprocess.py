@@ -9,6 +9,16 @@ seeded by bench/run.py (``--database``; a small ``--scale`` is enough) and the c
 
     .venv/bin/python bench/inprocess.py --database booking_perf [--rounds 7] [--urls 40]
 
+Instructions per request, which do not move with the machine's load: ``--callgrind PAGE``
+requests each of ``--urls`` URLs of PAGE once (``bare`` and ``bare-full``: the bare view without
+and with the middleware) inside ``math.fsum``, so that
+
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=math_fsum \
+        .venv/bin/python bench/inprocess.py --callgrind slots --urls 30
+
+counts those requests only (warm-up and start-up excluded): the ``summary`` line of the
+callgrind.out file divided by ``--urls``.
+
 Shares here are of the handler's time only; wrk's shares also carry gunicorn's and wrk's own
 cost per request (a few hundred microseconds), so they are higher for slow pages and lower for
 the middleware row than these.
@@ -129,8 +139,11 @@ def main() -> None:
     parser.add_argument("--urls", type=int, default=40, help="distinct URLs per page")
     parser.add_argument("--only", default="", help="comma-separated pages (bare is always in)")
     parser.add_argument("--queries", action="store_true", help="also count queries per request")
+    parser.add_argument("--callgrind", default="", help="a page to request once per URL")
     args = parser.parse_args()
     setup(args.database, args.cache)
+    if args.callgrind:
+        return callgrind(args.callgrind, args.urls)
 
     from django.db import connection
 
@@ -188,6 +201,28 @@ def main() -> None:
             f"{name:32} {median * 1e6:10.0f} {min(measured) * 1e6:9.0f} "
             f"{ceiling / median:7.1%} {q:>8}"
         )
+
+
+def callgrind(page: str, count: int) -> None:
+    import math
+
+    from bench import mix
+
+    full, bare = handlers()
+    app = bare if page == "bare" else full
+    if page in ("bare", "bare-full"):
+        paths = ["/bench/bare"] * count
+    else:
+        paths = list(dict.fromkeys(mix.draw(mix.load(), count * 4, seed_value=11)[page]))[:count]
+    for path in paths:  # warm-up: every URL once, as the timed rounds do
+        call(app, environ(path))
+    envs = [environ(path) for path in paths]
+
+    def one(env: dict) -> float:
+        call(app, env)
+        return 0.0
+
+    math.fsum(one(env) for env in envs)  # callgrind counts inside math_fsum only
 
 
 if __name__ == "__main__":
