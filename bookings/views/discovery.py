@@ -167,9 +167,10 @@ def provider_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def bookable_service(slug: str, service_id: int) -> Service:
-    """An active service of an approved provider, or 404 (unknown or tampered ids)."""
+    """An active service of an approved provider, or 404 (unknown or tampered ids). The
+    booking pages show no category: it is not joined."""
     return get_object_or_404(
-        Service.objects.select_related("provider", "provider__category"),
+        Service.objects.select_related("provider"),
         pk=service_id,
         provider__slug=slug,
         provider__status=Provider.Status.APPROVED,
