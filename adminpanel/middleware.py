@@ -17,7 +17,9 @@ from django.http import HttpRequest, HttpResponse
 
 from accounts.ip import UNKNOWN_IP, client_ip
 
-_current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
+# The request being served, for the receiver below (set by this middleware or by
+# config.middleware.RequestContextMiddleware, which does its work in the site's stack).
+current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
 
 class AuditlogMiddleware:
@@ -34,11 +36,11 @@ class AuditlogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _current_request.set(request)
+        token = current_request.set(request)
         try:
             return self.get_response(request)
         finally:
-            _current_request.reset(token)
+            current_request.reset(token)
 
 
 def _remote_addr(request: HttpRequest) -> str | None:
@@ -57,7 +59,7 @@ def _actor(request: HttpRequest):
 
 def request_cid() -> str | None:
     """``AUDITLOG_CID_GETTER``: the correlation id header of the request being served."""
-    request = _current_request.get()
+    request = current_request.get()
     if request is None:
         return None
     header = settings.AUDITLOG_CID_HEADER
@@ -72,7 +74,7 @@ def attach_request(sender, instance, **kwargs) -> None:
     An explicit ``auditlog.context.set_actor`` block (staff actions in our services) runs its
     own receiver after this one and keeps the last word, as with the stock middleware.
     """
-    request = _current_request.get()
+    request = current_request.get()
     if request is None:
         return
     if instance.actor_id is None:

@@ -9,11 +9,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Max, Min, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast, ExtractHour, ExtractMinute
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.dateformat import time_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from accounts.access import check_private_access
@@ -106,6 +107,39 @@ def _interval(appt_start, appt_end) -> slots.Interval:
     return slots.to_minutes(appt_start), slots.to_minutes(appt_end)
 
 
+def _minutes_sql(column: str) -> str:
+    """A time column as minutes since midnight, worked out by the database (a busy month's
+    thousands of rows then need no conversion in Python)."""
+    if connection.vendor == "mysql":
+        return f"HOUR({column}) * 60 + MINUTE({column})"
+    return f"CAST(substr({column}, 1, 2) AS INTEGER) * 60 + CAST(substr({column}, 4, 2) AS INTEGER)"
+
+
+def _taken_rows(sql: str, params: list, exclude_id: int | None) -> list[tuple]:
+    sql = sql.replace("{start}", _minutes_sql("slot_time"))
+    sql = sql.replace("{end}", _minutes_sql("end_time"))
+    if exclude_id is not None:
+        sql += " AND id <> %s"
+        params.append(exclude_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+# Active bookings of some providers over some days, in plain SQL for the same reason as the
+# schedule: read by every page that shows free times, where building the statement with the
+# ORM cost more than running it; behind the covering index appointment_day_slots_idx
+# (provider, day, status, start, end). No ORDER BY: the engine needs none.
+_TAKEN_SQL = (
+    "SELECT provider_id, CAST(booking_date AS CHAR), {start}, {end} FROM appointments "
+    "WHERE provider_id IN ({ids}) AND booking_date BETWEEN %s AND %s AND status IN (%s, %s)"
+)
+_DAY_TAKEN_SQL = (
+    "SELECT {start}, {end} FROM appointments "
+    "WHERE provider_id = %s AND booking_date = %s AND status IN (%s, %s)"
+)
+
+
 def taken_by_provider_day(
     provider_ids: list[int], first: date, last: date, *, exclude_id: int | None = None
 ) -> dict[int, dict[date, list[slots.Interval]]]:
@@ -113,22 +147,12 @@ def taken_by_provider_day(
     result: dict[int, dict[date, list[slots.Interval]]] = defaultdict(lambda: defaultdict(list))
     if not provider_ids:
         return result
-    rows = Appointment.objects.filter(
-        provider_id__in=provider_ids,
-        booking_date__range=(first, last),
-        status__in=Appointment.ACTIVE_STATUSES,
-    ).order_by()  # the engine needs no order: no sort in the database
-    if exclude_id is not None:
-        rows = rows.exclude(pk=exclude_id)
+    sql = _TAKEN_SQL.replace("{ids}", ", ".join(["%s"] * len(provider_ids)))
+    params = [*provider_ids, first.isoformat(), last.isoformat(), *Appointment.ACTIVE_STATUSES]
     # The day as text from the database, turned into a date once per distinct day rather than
     # once per row (a month of a busy shop is thousands of rows over 30 days).
     days: dict[str, date] = {}
-    for pid, day, start, end in rows.values_list(
-        "provider_id",
-        Cast("booking_date", output_field=CharField()),
-        _minutes("slot_time"),
-        _minutes("end_time"),
-    ):
+    for pid, day, start, end in _taken_rows(sql, params, exclude_id):
         when = days.get(day)
         if when is None:
             when = days[day] = date.fromisoformat(day)
@@ -136,17 +160,12 @@ def taken_by_provider_day(
     return result
 
 
-def _minutes(field: str):
-    """A time column as minutes since midnight, worked out by the database: a busy day's
-    hundreds of rows then need no conversion to ``time`` and back."""
-    return ExtractHour(field) * 60 + ExtractMinute(field)
-
-
 def taken_on(
     provider: Provider, day: date, *, exclude_id: int | None = None
 ) -> list[slots.Interval]:
     """The active appointments of one provider on one day: the one query per requested day."""
-    return taken_by_provider_day([provider.pk], day, day, exclude_id=exclude_id)[provider.pk][day]
+    params = [provider.pk, day.isoformat(), *Appointment.ACTIVE_STATUSES]
+    return [tuple(row) for row in _taken_rows(_DAY_TAKEN_SQL, params, exclude_id)]
 
 
 @dataclass(frozen=True)
@@ -209,9 +228,10 @@ class SlotTime(time):
 @lru_cache(maxsize=4096)
 def _slot_time(hour: int, minute: int, language: str | None) -> SlotTime:
     slot = SlotTime(hour, minute)
-    slot.value = f"{hour:02d}:{minute:02d}"
+    # Escaped once here, so the template's autoescape has nothing to do for each slot.
+    slot.value = mark_safe(f"{hour:02d}:{minute:02d}")  # noqa: S308 - digits and a colon
     with translation.override(language):
-        slot.label = time_format(slot, "g:i A")
+        slot.label = conditional_escape(time_format(slot, "g:i A"))
     return slot
 
 
@@ -313,17 +333,14 @@ class SearchParams:
 
 
 def search_providers(params: SearchParams) -> QuerySet[Provider]:
-    """Approved providers with at least one active service, filtered, with their price range."""
-    qs = (
-        public_providers()
-        .select_related("category")
-        .annotate(
-            min_rate=Min("services__rate", filter=Q(services__is_active=True)),
-            max_rate=Max("services__rate", filter=Q(services__is_active=True)),
-            service_count=Count("services", filter=Q(services__is_active=True), distinct=True),
-        )
-        .filter(service_count__gt=0)
-    )
+    """Approved providers with at least one active service, filtered and sorted in SQL.
+
+    No GROUP BY over the services: "has an active service" is an EXISTS, so counting the
+    matches and reading one page are plain indexed statements whatever the number of services;
+    the "price" sort reads each shop's cheapest rate with a correlated subquery. The cards'
+    price ranges come for the page's shops only (``with_service_summary``)."""
+    active = Service.objects.filter(provider_id=OuterRef("pk"), is_active=True)
+    qs = public_providers().select_related("category").filter(Exists(active))
     if params.category:
         qs = qs.filter(category__slug=params.category)
     if params.city:
@@ -336,29 +353,60 @@ def search_providers(params: SearchParams) -> QuerySet[Provider]:
             | Q(pk__in=matching.values("provider_id"))
         )
     if params.sort == "price":
-        return qs.order_by("min_rate", "shop_name", "pk")
+        cheapest = active.order_by("rate").values("rate")[:1]
+        return qs.annotate(min_rate=Subquery(cheapest)).order_by("min_rate", "shop_name", "pk")
     if params.sort == "soonest":
         return qs.order_by(F("next_free_at").asc(nulls_last=True), "shop_name", "pk")
     return qs.order_by("shop_name", "pk")
 
 
-def next_free_slots(providers: list[Provider], *, now: datetime | None = None) -> dict:
+def with_service_summary(providers: list[Provider]) -> dict[int, int]:
+    """Set ``min_rate``, ``max_rate`` and ``service_count`` of the active services on each of
+    ``providers`` (a page of search results) in one query, and return the shortest active
+    service's duration of each (what ``next_free_slots`` looks for)."""
+    rows = (
+        active_services()
+        .filter(provider_id__in=[p.pk for p in providers])
+        .order_by()
+        .values("provider_id")
+        .annotate(lo=Min("rate"), hi=Max("rate"), n=Count("id"), shortest=Min("duration_minutes"))
+        .values_list("provider_id", "lo", "hi", "n", "shortest")
+    )
+    summary = {pid: (lo, hi, n, shortest) for pid, lo, hi, n, shortest in rows}
+    for provider in providers:
+        provider.min_rate, provider.max_rate, provider.service_count, _ = summary.get(
+            provider.pk, (None, None, 0, None)
+        )
+    return {pid: row[3] for pid, row in summary.items()}
+
+
+def next_free_slots(
+    providers: list[Provider],
+    *,
+    now: datetime | None = None,
+    shortest: dict[int, int] | None = None,
+    schedules: dict[int, slots.Schedule] | None = None,
+) -> dict:
     """The soonest free slot (naive wall-clock datetime or None) of each provider, for its
-    shortest active service, over the next few days: three queries however many providers."""
+    shortest active service, over the next few days: three queries however many providers,
+    fewer when the caller already read the shortest durations (provider id -> minutes) or
+    the schedules (covering at least the next ``SEARCH_LOOKAHEAD_DAYS`` days)."""
     now = now or local_now()
     if not providers:
         return {}
     today = now.date()
     last = today + timedelta(days=SEARCH_LOOKAHEAD_DAYS - 1)
     ids = [p.pk for p in providers]
-    shortest = dict(
-        active_services()
-        .filter(provider_id__in=ids)
-        .values("provider_id")
-        .annotate(d=Min("duration_minutes"))
-        .values_list("provider_id", "d")
-    )
-    schedules = schedules_for(providers, today, last)
+    if shortest is None:
+        shortest = dict(
+            active_services()
+            .filter(provider_id__in=ids)
+            .values("provider_id")
+            .annotate(d=Min("duration_minutes"))
+            .values_list("provider_id", "d")
+        )
+    if schedules is None:
+        schedules = schedules_for(providers, today, last)
     taken = taken_by_provider_day(ids, today, last)
     days = [today + timedelta(days=i) for i in range(SEARCH_LOOKAHEAD_DAYS)]
     result = {}
@@ -386,7 +434,11 @@ def category_choices() -> list[tuple[str, str]]:
 
 
 def cities() -> list[str]:
-    return list(public_providers().order_by("city").values_list("city", flat=True).distinct())
+    """The cities of approved shops, for the search form: one loose scan of the index on
+    (status, city), without reading the owners (a city whose only shops have a blocked owner
+    stays in the list and finds nothing, as a city with no match does)."""
+    approved = Provider.objects.filter(status=Provider.Status.APPROVED)
+    return list(approved.order_by("city").values_list("city", flat=True).distinct())
 
 
 def customer_appointments(user) -> QuerySet[Appointment]:

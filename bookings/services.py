@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,13 +106,22 @@ def _end_time(start: time, duration: int) -> time:
     return slots.from_minutes(slots.to_minutes(start) + duration)
 
 
-def _fresh_service(service_id: int) -> Service:
-    """The service as it is now, with its owner's ``owner_is_active`` and ``owner_is_blocked``
-    in the same query. A plain read that locks nothing."""
+def services_with_owner() -> QuerySet[Service]:
+    """Services with their owner's ``owner_is_active`` and ``owner_is_blocked`` in the same
+    query: what ``appointment_book`` checks. A view that reads the service this way just
+    before booking (the confirm POST) hands it over, and the booking reads it no second time."""
     return Service.objects.annotate(
         owner_is_active=F("provider__user__is_active"),
         owner_is_blocked=F("provider__user__is_blocked"),
-    ).get(pk=service_id)
+    )
+
+
+def _fresh_service(service: Service) -> Service:
+    """The service as it is now, with its owner's flags: read here unless the caller read it
+    with them (``services_with_owner``) in this request. A plain read that locks nothing."""
+    if hasattr(service, "owner_is_active"):
+        return service
+    return services_with_owner().get(pk=service.pk)
 
 
 def slot_refusal(reason: slots.Unbookable, provider: Provider) -> BookingError:
@@ -310,7 +319,7 @@ def _book(
     # changes don't take it): the locked section stays as short as the slot check needs. At
     # READ COMMITTED (as Django runs MySQL) each statement sees what committed before it, so
     # this earlier read leaves the day's reads after the lock current.
-    service = _fresh_service(service.pk)
+    service = _fresh_service(service)
     provider = _lock_provider(service.provider_id)
     if idempotency_key:
         made = _booked_with(

@@ -35,7 +35,7 @@ def book(service, customer=None, day=MONDAY, at=time(10)):
 
 def _post(client, service, at: str, assert_max_queries) -> int:
     url = reverse("bookings:confirm", args=[service.provider.slug, service.pk])
-    with assert_max_queries(12) as queries:
+    with assert_max_queries(11) as queries:
         response = client.post(url, {"date": "2026-12-07", "time": at, "note": ""})
     assert response.status_code == 302
     assert "/bookings/" in response["Location"]
@@ -44,13 +44,13 @@ def _post(client, service, at: str, assert_max_queries) -> int:
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("frozen")
-def test_booking_post_makes_twelve_queries_however_busy_the_day(
+def test_booking_post_makes_eleven_queries_however_busy_the_day(
     client, service, django_assert_max_num_queries
 ):
     """The session (in the database, so a cache outage signs no one out), the user, the
-    service's ids (the view's 404 check), then in one transaction: the service with its
-    owner's flags, the provider lock, the day's schedule, the day's appointments, the booking,
-    its audit entry and its email notification row."""
+    service with its owner's flags (the view's 404 check, handed to the booking, which reads
+    it no second time), then in one transaction: the provider lock, the day's schedule, the
+    day's appointments, the booking, its audit entry and its email notification row."""
     book(service, at=time(9))  # caches warm (content types), as in a running site
     client.force_login(CustomerFactory())
     first = _post(client, service, "10:00", django_assert_max_num_queries)

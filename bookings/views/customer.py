@@ -19,7 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.access import private_data_view
 from config.pwa import OFFLINE_CACHE_HEADER
-from providers.models import Provider, Service
+from providers.models import Provider
 from wallet.invoices import pdf_response
 
 from .. import selectors, services
@@ -47,10 +47,10 @@ def safe_next(request: HttpRequest, default: str) -> str:
 def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
     """Step 3: check the summary, then book. The booking service has the final word."""
     if request.method == "POST":
-        # The booking service reads the service again in its transaction: here it only has to
-        # exist, be on offer and belong to ``slug`` (404 otherwise), so no columns beyond ids.
+        # The service as the booking checks it (with its owner's flags: one read for the view
+        # and the booking); it must exist, be on offer and belong to ``slug`` (404 otherwise).
         service = get_object_or_404(
-            Service.objects.only("pk", "provider_id"),
+            services.services_with_owner(),
             pk=service_id,
             provider__slug=slug,
             provider__status=Provider.Status.APPROVED,
@@ -285,7 +285,7 @@ def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             "appointment": appointment,
             "service": service,
             "provider": appointment.provider,
-            "calendar": calendar_days(days),
+            "calendar": calendar_days(days, day),
             "day_form": day_form,
             "can_change": appointment.is_active
             and (not is_customer or services.customer_can_change(appointment)),

@@ -60,12 +60,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # django-csp's policy (built once per setting) and Permissions-Policy, each by its
+    # package's code, in one layer (config.middleware).
+    "config.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # django-csp's, with the site policy's header built once (config.middleware).
-    "config.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, with the language negotiated once per (cookie, Accept-Language) pair.
+    "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,19 +76,13 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Django's, with the message storage built on first use (config.middleware).
     "config.middleware.MessageMiddleware",
-    # After messages: both put a message on the page they redirect to.
-    "accounts.middleware.BlockedUserMiddleware",
-    "accounts.middleware.StaffSessionMiddleware",
-    "accounts.middleware.AdminOTPMiddleware",
-    "accounts.middleware.DeviceCookieMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After messages (its redirects put a message on the next page): blocked users, staff
+    # session limits, /admin/ behind sign-in and OTP, the device cookie (accounts.middleware).
+    "accounts.middleware.AccountGuardMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    # auditlog's request context with the proxy-aware client IP (accounts.ip), not raw
-    # headers, resolved only when an audited change is written.
-    "adminpanel.middleware.AuditlogMiddleware",
-    # Turns django-ratelimit's Ratelimited into RATELIMIT_VIEW (the friendly 429 page).
-    "django_ratelimit.middleware.RatelimitMiddleware",
+    # request.htmx, the audit context (proxy-aware client IP, resolved only when an audited
+    # change is written) and django-ratelimit's 429 page, in one layer (config.middleware).
+    "config.middleware.RequestContextMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]

@@ -105,3 +105,44 @@ def test_a_message_added_by_a_view_reaches_the_next_page(client):
     assert "messages" in response.cookies
     shown = client.get("/accounts/login/")
     assert "Saved." in shown.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("cookie", "accept", "expected"),
+    [
+        (None, "", "en-in"),
+        (None, "hi-IN,hi;q=0.9,en;q=0.8", "hi"),
+        (None, "fr-FR, de;q=0.5", "en-in"),
+        ("hi", "en-US,en;q=0.9", "hi"),  # the language cookie wins over the header
+        ("xx", "hi", "hi"),  # an unknown cookie value is ignored
+        (None, "hi;q=0.1, " + "x" * 600, "hi"),  # an oversized header, parsed as Django does
+    ],
+)
+def test_the_language_is_negotiated_as_django_does(client, settings, cookie, accept, expected):
+    """The remembered negotiation (config.middleware.LocaleMiddleware) picks what Django's
+    LocaleMiddleware picks, asked twice (the second answer comes from the memo)."""
+    from django.utils import translation
+
+    if cookie is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    for _ in range(2):
+        response = client.get("/plain", HTTP_ACCEPT_LANGUAGE=accept)
+        assert response["Content-Language"] == expected
+        assert "Accept-Language" in response["Vary"]
+        request = response.wsgi_request
+        assert expected == request.LANGUAGE_CODE
+        assert translation.get_language_from_request(request) == expected
+
+
+def test_a_changed_languages_setting_is_seen(client, settings):
+    assert client.get("/plain", HTTP_ACCEPT_LANGUAGE="hi")["Content-Language"] == "hi"
+    settings.LANGUAGES = [("en-in", "English")]
+    assert client.get("/plain", HTTP_ACCEPT_LANGUAGE="hi")["Content-Language"] == "en-in"
+
+
+def test_static_files_keep_the_permissions_policy_header(client, settings):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    response = client.get(staticfiles_storage.url("css/site.css"))
+    assert response.status_code == 200
+    assert "Permissions-Policy" in response
