@@ -193,17 +193,16 @@ def test_nobody_is_pushed_about_their_own_action(funded, push_service, deliver_m
     assert push_service.delivered("shop")[-1]["url"] == f"/bookings/{appt.pk}/"
 
 
-def test_the_payload_is_in_the_users_language(funded, push_service, deliver_mail, monkeypatch):
-    from accounts.models import User
-
+def test_the_payload_is_in_the_users_language(funded, push_service, deliver_mail):
     appt = book(funded)
     subscribe(appt.customer, push_service.browser("phone"))
-    # Another branch adds users.language; until then the site language is used.
-    monkeypatch.setattr(User, "language", "hi", raising=False)
+    appt.customer.language = "hi"
+    appt.customer.save(update_fields=["language"])
     services.appointment_confirm(appointment=appt, actor=funded.provider.user)
     run_worker(deliver_mail)
     (payload,) = push_service.delivered("phone")
     assert payload["lang"] == "hi"
+    assert payload["title"] == "बुकिंग पक्की"
 
 
 def test_reminders_are_pushed_once_even_when_runs_repeat(
