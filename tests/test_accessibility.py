@@ -191,7 +191,7 @@ def test_the_booking_journey_with_the_keyboard_only(
         tour.settle("book")
         day_name = f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B}, "
         href = f"?date={tomorrow:%Y-%m-%d}#times"
-        tab_to(page, lambda e: page.evaluate("document.activeElement.href").endswith(href))
+        tab_to(page, lambda e: (page.evaluate("document.activeElement.href") or "").endswith(href))
         link = page.get_by_role("link", name=re.compile(re.escape(day_name) + r"\d+ free"))
         assert link.count() == 1, "the day is not a link named by its date and free times"
         page.keyboard.press("Enter")
@@ -205,10 +205,12 @@ def test_the_booking_journey_with_the_keyboard_only(
         page.keyboard.press("Tab")
         button = focused(page)
         assert button["tag"] == "button" and re.fullmatch(r"\d{1,2}:\d{2} [AP]M", button["text"])
-        page.keyboard.press("Space")
+        with page.expect_navigation():
+            page.keyboard.press("Space")
         tour.settle("confirm")
         tab_to(page, lambda e: e["tag"] == "button" and e["text"].strip() == "Confirm booking")
-        page.keyboard.press("Enter")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         tour.settle("booked")
         booking = Appointment.objects.filter(customer=customer, booking_date=tomorrow).get()
         assert page.get_by_text(

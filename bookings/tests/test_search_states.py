@@ -46,7 +46,8 @@ def test_an_unknown_city_says_so_and_lists_the_cities_that_have_businesses(clien
 
 def test_an_unknown_city_is_escaped_and_cut_short(client):
     response = client.get(reverse("bookings:search"), {"city": "<b>x</b>" + "y" * 300})
-    html = response.content.decode()
+    # The language switcher's "next" field carries the page's own (escaped) address: not shown.
+    html = re.sub(r'<input type="hidden" name="next" value="[^"]*">', "", response.content.decode())
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert "y" * 101 not in html
 
