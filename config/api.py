@@ -25,7 +25,6 @@ from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
-from rest_framework.views import set_rollback
 
 from accounts.ip import client_ip
 
@@ -210,6 +209,8 @@ def problem_exception_handler(exc, context) -> Response | None:
             body = problem(status, code=str(code), detail=_own_detail(exc, code, message))
         else:
             body = problem(status, code=str(code), detail=_own_detail(exc, code, detail))
+    from rest_framework.views import set_rollback  # not at import: views reads these settings
+
     set_rollback()
     return Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
