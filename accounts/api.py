@@ -14,7 +14,6 @@ from django.http import Http404
 from django.urls import path
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_otp import match_token
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -54,7 +53,7 @@ from .serializers import (
 )
 from .views import RATE_KEY, rate
 
-PROBLEM = OpenApiResponse(description=str(gettext_lazy("Problem details (RFC 9457)")))
+PROBLEM = OpenApiResponse(description="")  # filled in by config.api.problem_responses_hook
 
 
 def form_data(request, fields: tuple[str, ...]) -> dict[str, str]:

@@ -190,3 +190,15 @@ def device_id_from_token(raw: str | None) -> str | None:
     if isinstance(device_id, str) and len(device_id) == 32 and device_id.isalnum():
         return device_id
     return None
+
+
+# --- OpenAPI ------------------------------------------------------------------------------------
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme  # noqa: E402
+
+
+class JWTScheme(SimpleJWTScheme):
+    """The schema's "jwtAuth" bearer scheme for our JWTAuthentication."""
+
+    target_class = "accounts.authentication.JWTAuthentication"
+    name = "jwtAuth"

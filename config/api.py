@@ -285,3 +285,81 @@ class UserRateThrottle(_FailOpen, throttling.UserRateThrottle):
 
 class ScopedRateThrottle(_FailOpen, throttling.ScopedRateThrottle):
     """Views with ``throttle_scope`` (e.g. "auth"), per user or IP, on top of the above."""
+
+
+# --- OpenAPI ------------------------------------------------------------------------------------
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 problem details (application/problem+json).",
+    "properties": {
+        "type": {"type": "string", "example": "about:blank"},
+        "title": {"type": "string", "example": "Page not found"},
+        "status": {"type": "integer", "example": 404},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable machine-readable reason."},
+        "errors": {
+            "type": "object",
+            "description": "Messages per field (non_field_errors: the request as a whole).",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status", "detail", "code", "errors"],
+    "additionalProperties": True,
+}
+
+_PROBLEM_EXAMPLES = {
+    "400": ("Bad request", "invalid", {"email": ["Enter a valid email address."]}),
+    "401": ("Sign-in required", "not_authenticated", {}),
+    "403": ("Not allowed", "permission_denied", {}),
+    "404": ("Page not found", "not_found", {}),
+    "429": ("Too many attempts", "throttled", {}),
+}
+_PROBLEM_DESCRIPTIONS = {
+    "400": "Invalid input: `errors` holds the messages per field.",
+    "401": "No token, or the token expired or was revoked (sign in or refresh).",
+    "403": "This account may not do this (role, unverified email, staff without 2FA).",
+    "404": "No such object for this account (someone else's ids look the same).",
+    "429": "Too many requests (see Retry-After), or the account is locked.",
+}
+
+
+def problem_responses_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: the Problem schema, and the error responses each
+    operation can give, so the apps (and Schemathesis) know every error's shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            secured = any(item for item in operation.get("security", []))
+            codes = {"429"}
+            if secured:
+                codes |= {"401", "403"}
+            if "{" in path:
+                codes.add("404")
+            if method in ("post", "put", "patch") or operation.get("parameters"):
+                codes.add("400")
+            codes |= {code for code in responses if code[:1] in ("4", "5")}
+            for code in sorted(codes):
+                title, reason, errors = _PROBLEM_EXAMPLES.get(code, ("Error", "error", {}))
+                existing = responses.get(code) or {}
+                responses[code] = {
+                    "description": existing.get("description")
+                    or _PROBLEM_DESCRIPTIONS.get(code, title),
+                    "content": {
+                        PROBLEM_CONTENT_TYPE: {
+                            "schema": {"$ref": "#/components/schemas/Problem"},
+                            "example": {
+                                "type": "about:blank",
+                                "title": title,
+                                "status": int(code),
+                                "detail": "…",
+                                "code": reason,
+                                "errors": errors,
+                            },
+                        }
+                    },
+                }
+    return result
