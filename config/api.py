@@ -337,8 +337,9 @@ def problem_responses_hook(result, generator, request, public):
             codes = {"429"}
             if secured:
                 codes |= {"401", "403"}
-            if "{" in path:
-                codes.add("404")
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            if "{" in path or "cursor" in names:
+                codes.add("404")  # someone else's id, or a cursor that is not ours
             if method in ("post", "put", "patch") or operation.get("parameters"):
                 codes.add("400")
             codes |= {code for code in responses if code[:1] in ("4", "5")}
