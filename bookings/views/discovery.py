@@ -84,9 +84,7 @@ def _search_page(params: selectors.SearchParams, page_number: str) -> Page:
     # Sorted in SQL ("soonest" by the minutely next_free_at); each card shows its shop's exact
     # next free time, worked out for this page's shops only.
     page = Paginator(selectors.search_providers(params), PAGE_SIZE).get_page(page_number)
-    next_free = selectors.next_free_slots(list(page.object_list))
-    for provider in page.object_list:
-        provider.next_free = next_free.get(provider.pk)
+    page.object_list = selectors.with_next_free(list(page.object_list))
     return page
 
 
@@ -161,11 +159,8 @@ def slot_context(service: Service, day: date | None, *, exclude_id: int | None =
     the rule the booking service applies too, in its words)."""
     if day is None:
         return {"day": None, "slots": []}
-    free, reason = selectors.day_slots_or_reason(service, day, exclude_id=exclude_id)
-    if reason is not None:
-        message = services.slot_refusal(reason, service.provider).message
-        return {"day": day, "slots": [], "no_slots_reason": message}
-    return {"day": day, "slots": free, "no_slots_reason": ""}
+    free, message = services.day_slots_explained(service, day, exclude_id=exclude_id)
+    return {"day": day, "slots": free, "no_slots_reason": message}
 
 
 @require_GET
