@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import CharField, Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, ExtractHour, ExtractMinute
@@ -17,6 +18,7 @@ from django.utils.dateformat import time_format
 from django.utils.translation import get_language
 
 from accounts.access import check_private_access
+from providers import caching
 from providers import selectors as provider_selectors
 from providers.models import Category, Provider, Service, WorkingHours
 from wallet import services as wallet_services
@@ -300,6 +302,48 @@ def month_availability(
     )
 
 
+def month_free_counts(
+    service: Service,
+    days: list[date],
+    *,
+    now: datetime | None = None,
+    exclude_id: int | None = None,
+) -> dict[date, tuple[str, int]]:
+    """``month_availability`` with the number of free start times of each day: the same two
+    queries, the same rules (``slots``)."""
+    if not days:
+        return {}
+    provider = service.provider
+    now = now or local_now()
+    first, last = min(days), max(days)
+    taken = taken_by_provider_day([provider.pk], first, last, exclude_id=exclude_id)[provider.pk]
+    schedule = schedule_for(provider, first, last)
+    states = slots.days_with_free_slots(
+        days=days,
+        schedule=schedule,
+        duration=service.duration_minutes,
+        taken_by_day=taken,
+        now=now,
+    )
+    return {
+        day: (
+            state,
+            len(
+                slots.free_slots(
+                    day=day,
+                    schedule=schedule,
+                    duration=service.duration_minutes,
+                    taken=taken.get(day, ()),
+                    now=now,
+                )
+            )
+            if state == "free"
+            else 0,
+        )
+        for day, state in states.items()
+    }
+
+
 def public_providers() -> QuerySet[Provider]:
     """Approved providers with an active owner, as the public may see them."""
     return provider_selectors.public_providers()
@@ -397,6 +441,15 @@ def provider_services(provider: Provider) -> QuerySet[Service]:
 def category_choices() -> list[tuple[str, str]]:
     """(slug, name) of the active categories, in their display order."""
     return list(Category.objects.filter(is_active=True).values_list("slug", "name"))
+
+
+def search_choices() -> tuple[list[tuple[str, str]], list[str]]:
+    """The search form's category and city choices (caching.SEARCH_CHOICES_KEY)."""
+    choices = cache.get(caching.SEARCH_CHOICES_KEY)
+    if choices is None:
+        choices = (category_choices(), cities())
+        cache.set(caching.SEARCH_CHOICES_KEY, choices, caching.SEARCH_CHOICES_TTL)
+    return choices
 
 
 def cities() -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -35,7 +34,7 @@ def search(request: HttpRequest) -> HttpResponse:
     ``{% cache %}`` fragment for ``caching.SEARCH_RESULTS_TTL`` seconds, so their cards (and
     each shop's next free time) may trail a booking by that long; anything else is worked out
     on each request. The page is only computed when the template needs it (a cache miss)."""
-    categories, cities = _search_choices()
+    categories, cities = selectors.search_choices()
     form = SearchForm(request.GET or None, categories=categories, cities=cities)
     params = selectors.SearchParams()
     if form.is_bound and form.is_valid():
@@ -68,15 +67,6 @@ def search(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
     )
-
-
-def _search_choices() -> tuple[list[tuple[str, str]], list[str]]:
-    """The search form's category and city choices (caching.SEARCH_CHOICES_KEY)."""
-    choices = cache.get(caching.SEARCH_CHOICES_KEY)
-    if choices is None:
-        choices = (selectors.category_choices(), selectors.cities())
-        cache.set(caching.SEARCH_CHOICES_KEY, choices, caching.SEARCH_CHOICES_TTL)
-    return choices
 
 
 def _search_page(params: selectors.SearchParams, page_number: str) -> Page:
