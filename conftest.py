@@ -102,3 +102,11 @@ def _wallet_ledger_invariant(request):
     except DatabaseError:
         return  # the test made the database unreachable on purpose (e.g. /healthz failures)
     assert not problems, "wallet ledger invariant broken: " + "; ".join(problems)
+
+
+@pytest.fixture
+def api_client_for(db):
+    """``api_client_for(user, otp=None)``: an APIClient signed in with a JWT (tests/api.py)."""
+    from tests.api import api_client_for as make
+
+    return make

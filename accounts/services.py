@@ -354,3 +354,13 @@ def site_sync() -> Site:
     )
     Site.objects.clear_cache()
     return site
+
+
+# --- Devices ------------------------------------------------------------------------------------
+
+
+def device_remove(*, user: User, device_pk: int) -> bool:
+    """Remove one of the user's devices: every API token issued to it stops working at once.
+    Returns False when the user has no such device (someone else's id reveals nothing)."""
+    deleted, _ = Device.objects.filter(user=user, pk=device_pk).delete()
+    return bool(deleted)
