@@ -66,15 +66,10 @@ CONFLICTS = (services.SlotUnavailable, services.InvalidTransition, services.FeeN
 
 
 def booking_problem(exc: services.BookingError) -> DomainProblem:
-    """The page's message for a refused booking request, as a problem."""
-    extra = {}
-    if isinstance(exc, services.FeeNotPaid):
-        extra["topup_url"] = exc.topup_url
+    """The page's message for a refused booking request, as a problem; ``code`` names the
+    refusal (``FeeNotPaid``: the app offers /wallet/add/)."""
     return DomainProblem(
-        exc.message,
-        status=409 if isinstance(exc, CONFLICTS) else 422,
-        code=type(exc).__name__,
-        **extra,
+        exc.message, status=409 if isinstance(exc, CONFLICTS) else 422, code=type(exc).__name__
     )
 
 
