@@ -30,15 +30,15 @@ def _paid_order(user) -> Setup:
     )
 
 
-def topped_up_document(user) -> Invoice:
-    """The invoice a captured top-up issues to the shop of ``user``."""
-    payment = PaymentFactory(provider=ProviderFactory(user=user))
+def topped_up_document(shop) -> Invoice:
+    """The invoice a captured top-up issues to ``shop``."""
+    payment = PaymentFactory(provider=shop)
     services.payment_capture(order_id=payment.order_id, payment_id="pay_Tdoc", source="callback")
     return Invoice.objects.get(provider=payment.provider)
 
 
 def _document(user) -> Setup:
-    return Setup(kwargs={"pk": topped_up_document(user).pk})
+    return Setup(kwargs={"pk": topped_up_document(ProviderFactory(user=user)).pk})
 
 
 P = {"role": "provider", "wrong_role": "customer"}
