@@ -18,6 +18,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,9 +39,16 @@ class TwoFactorError(Exception):
 # --- Blocking and sessions -----------------------------------------------------------------
 
 
+class BlockRefused(Exception):
+    """A block the rules refuse; the message is shown to staff."""
+
+
 @transaction.atomic
 def user_block(*, user: User, actor: User | None, reason: str) -> User:
-    """Block a user: they cannot log in, and every session they have ends at its next request."""
+    """Block a user: they cannot log in, and every session they have ends at its next request.
+    Nobody blocks their own account (the admin action leaves the actor out)."""
+    if actor is not None and actor.pk == user.pk:
+        raise BlockRefused(_("You cannot block your own account."))
     with set_actor(actor):
         user = User.objects.select_for_update().get(pk=user.pk)
         user.is_blocked = True

@@ -22,6 +22,10 @@ class DocsView(SpectacularSwaggerSplitView):
 
 urlpatterns = [
     path("", include("accounts.api")),
+    path("", include("providers.api")),
+    path("", include("wallet.api")),
+    path("", include("bookings.api")),
+    path("", include("adminpanel.api")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(), name="docs"),
 ]

@@ -583,7 +583,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStatusEnum": "bookings.models.Appointment.Status",
+        "ProviderStatusEnum": "providers.models.Provider.Status",
+        "PaymentStatusEnum": "wallet.models.Payment.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.problem_responses_hook",
