@@ -364,3 +364,69 @@ def problem_responses_hook(result, generator, request, public):
                     },
                 }
     return result
+
+
+_PAGED: dict[tuple[type, str | None], type] = {}
+
+
+def paged(serializer_class, *, name: str | None = None):
+    """The schema of one page of a cursor-paged list of ``serializer_class`` items, for views
+    that page by hand (``extend_schema(responses={200: paged(ItemSerializer)})``). One
+    component per item serializer, however many views list it."""
+    key = (serializer_class, name)
+    if key not in _PAGED:
+        _PAGED[key] = _paged(serializer_class, name=name)
+    return _PAGED[key]
+
+
+def _paged(serializer_class, *, name: str | None = None):
+    from drf_spectacular.utils import inline_serializer
+    from rest_framework import serializers
+
+    base = name or serializer_class.__name__.removesuffix("Serializer")
+    return inline_serializer(
+        name=f"Paginated{base}List",
+        fields={
+            "next": serializers.URLField(allow_null=True, help_text="The next page, or null."),
+            "previous": serializers.URLField(
+                allow_null=True, help_text="The previous page, or null."
+            ),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+_CURSOR_PARAMETERS = [
+    {
+        "in": "query",
+        "name": "cursor",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The pagination cursor value (from `next` or `previous`).",
+    },
+    {
+        "in": "query",
+        "name": "page_size",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": CursorPagination.max_page_size},
+        "description": "Items per page.",
+    },
+]
+
+
+def cursor_parameters_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: every operation answering a paged list documents the
+    ``cursor`` and ``page_size`` query parameters (and the 404 of a cursor that is not ours)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method != "get":
+                continue
+            ok = operation.get("responses", {}).get("200", {})
+            schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+            ref = schema.get("$ref", "")
+            if not ref.split("/")[-1].startswith("Paginated"):
+                continue
+            parameters = operation.setdefault("parameters", [])
+            names = {p.get("name") for p in parameters}
+            parameters.extend(p for p in _CURSOR_PARAMETERS if p["name"] not in names)
+    return result

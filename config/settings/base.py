@@ -590,6 +590,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.cursor_parameters_hook",
         "config.api.problem_responses_hook",
     ],
 }
