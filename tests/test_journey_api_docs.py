@@ -12,9 +12,11 @@ def test_api_docs_render_offline_under_our_csp(journey):
     outside = []
     page.on(
         "request",
-        lambda request: outside.append(request.url)
-        if not request.url.startswith(journey.base_url) and not request.url.startswith("data:")
-        else None,
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(journey.base_url) and not request.url.startswith("data:")
+            else None
+        ),
     )
     journey.page.goto(journey.url("/api/v1/docs/"))
     page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)

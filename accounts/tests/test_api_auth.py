@@ -396,3 +396,30 @@ def test_me_and_devices(api_client_for):
     page = client.get("/api/v1/devices/").json()
     assert {"results", "next", "previous"} <= set(page)
     assert [d["current"] for d in page["results"]].count(True) == 1
+
+
+@pytest.mark.mariadb
+@pytest.mark.django_db(transaction=True)
+def test_one_refresh_token_sent_twice_at_once_rotates_once():
+    import threading
+
+    from django.db import connection
+
+    user = CustomerFactory()
+    refresh = login(user.email).json()["refresh"]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def worker() -> None:
+        try:
+            barrier.wait()
+            statuses.append(post("auth/token/refresh/", {"refresh": refresh}).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 401]
