@@ -430,3 +430,41 @@ def cursor_parameters_hook(result, generator, request, public):
             names = {p.get("name") for p in parameters}
             parameters.extend(p for p in _CURSOR_PARAMETERS if p["name"] not in names)
     return result
+
+
+# Integer bounds that come from the database backend (Django's integer_field_range), not from
+# our rules: SQLite's 64-bit range, MySQL's per-type ranges. The schema must not depend on the
+# database the generator ran against.
+_BACKEND_BOUNDS = {
+    2**7 - 1,
+    2**8 - 1,
+    2**15 - 1,
+    2**16 - 1,
+    2**23 - 1,
+    2**24 - 1,
+    2**31 - 1,
+    2**32 - 1,
+    2**63 - 1,
+    2**64 - 1,
+}
+
+
+def _strip_backend_bounds(node) -> None:
+    if isinstance(node, dict):
+        if node.get("maximum") in _BACKEND_BOUNDS:
+            del node["maximum"]
+        if isinstance(node.get("minimum"), int) and -node["minimum"] - 1 in _BACKEND_BOUNDS:
+            del node["minimum"]
+        for value in node.values():
+            _strip_backend_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strip_backend_bounds(value)
+
+
+def database_neutral_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: drop integer bounds that only say which database the
+    schema was generated on, so docs/openapi.yaml is the same on SQLite and MariaDB."""
+    _strip_backend_bounds(result.get("components", {}))
+    _strip_backend_bounds(result.get("paths", {}))
+    return result

@@ -135,7 +135,9 @@ def test_verification_code_dies_after_five_wrong_tries(deliver_mail):
 
 def test_login_tokens_carry_device_and_new_device_is_emailed(deliver_mail):
     user = CustomerFactory()
-    first = login(user.email).json()
+    response = login(user.email)
+    assert "bmt_device" not in response.cookies  # the app keeps `device` instead
+    first = response.json()
     token = AccessToken(first["access"])
     assert token["user_id"] == str(user.pk) and token["otp"] is False
     device = Device.objects.get(user=user)

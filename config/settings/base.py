@@ -592,6 +592,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.cursor_parameters_hook",
         "config.api.problem_responses_hook",
+        "config.api.database_neutral_hook",
     ],
 }
 # CORS (django-cors-headers) for a Flutter web build: only these origins, only under /api/.

@@ -47,6 +47,21 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", get_wsgi_application(
 
 
 @pytest.fixture(autouse=True)
+def _keep_the_test_transaction():
+    """Schemathesis calls the WSGI handler itself, which (unlike Django's test client) closes
+    "old" database connections at each request's start and end: on MariaDB that would close
+    the test's transaction. Disconnected here as the test client does."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
 def _generous_limits(settings, monkeypatch):
     """Requests should reach the endpoints rather than the throttles (which have their own
     tests); a 429 would conform to the schema anyway."""
