@@ -359,7 +359,7 @@ class BookingListView(APIView):
         data = body.validated_data
         service = get_object_or_404(
             Service.objects.filter(is_active=True, provider__in=selectors.public_providers()),
-            pk=body.initial_data.get("service"),
+            pk=data["service"],
         )
         try:
             appointment = services.appointment_book(
