@@ -30,6 +30,7 @@ from providers.api import (
     CursorPage,
     DomainProblem,
     IsProvider,
+    PostThrottleScope,
     errors,
     paginate,
     provider_of,
@@ -299,8 +300,9 @@ BOOKING_EXAMPLE = OpenApiExample(
 )
 
 
-class BookingListView(APIView):
+class BookingListView(PostThrottleScope, APIView):
     permission_classes = [IsAuthenticated]
+    post_throttle_scope = "booking"
 
     @extend_schema(
         operation_id="bookings_list",
@@ -639,8 +641,9 @@ def _cancel_as_party(request, pk: int) -> Response:
     return Response(_detail(request, _viewable(request, pk)))
 
 
-class WalkInView(APIView):
+class WalkInView(PostThrottleScope, APIView):
     permission_classes = [IsProvider]
+    post_throttle_scope = "booking"
 
     @extend_schema(
         operation_id="provider_walk_ins_create",

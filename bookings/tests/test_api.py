@@ -499,3 +499,20 @@ def test_same_idempotency_key_from_two_threads_makes_one_booking():
     assert [r.status_code for r in responses] == [201, 201]
     assert responses[0].json()["id"] == responses[1].json()["id"]
     assert Appointment.objects.filter(customer=customer).count() == 1
+
+
+def test_booking_posts_are_limited_per_user_like_the_page_but_not_the_list(monkeypatch):
+    from config import api as api_config
+
+    rates = {**api_config.ScopedRateThrottle.THROTTLE_RATES, "booking": "2/min"}
+    monkeypatch.setattr(api_config.ScopedRateThrottle, "THROTTLE_RATES", rates)
+    _shop, service = open_shop()
+    client = api_client_for(CustomerFactory())
+    for at in ("10:00", "11:00"):
+        data = {"service": service.pk, "date": book_day().isoformat(), "slot": at}
+        assert client.post(url("bookings-list"), data).status_code == 201
+    data = {"service": service.pk, "date": book_day().isoformat(), "slot": "12:00"}
+    _problem(client.post(url("bookings-list"), data), 429)
+    assert Appointment.objects.count() == 2
+    for _ in range(3):
+        assert client.get(url("bookings-list")).status_code == 200
