@@ -169,11 +169,14 @@ class ProviderServicesView(APIView):
 
 
 def _bookable_service(provider_id: int, service_id: int) -> Service:
-    """An active service of an approved shop (the booking page's rule), or 404."""
-    provider = get_object_or_404(selectors.public_providers(), pk=provider_id)
-    service = get_object_or_404(selectors.provider_services(provider), pk=service_id)
-    service.provider = provider
-    return service
+    """An active service of a public shop (the booking page's rule), or 404: one query."""
+    return get_object_or_404(
+        Service.objects.select_related("provider"),
+        pk=service_id,
+        provider_id=provider_id,
+        is_active=True,
+        provider__in=selectors.public_providers().values("pk"),
+    )
 
 
 class AvailabilityView(APIView):
