@@ -549,3 +549,16 @@ def test_booking_posts_are_limited_per_user_like_the_page_but_not_the_list(monke
     assert Appointment.objects.count() == 2
     for _ in range(3):
         assert client.get(url("bookings-list")).status_code == 200
+
+
+def test_provider_action_with_a_malformed_key_changes_nothing():
+    owner = ProviderUserFactory()
+    _shop, service = open_shop(owner=owner)
+    appointment = services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=book_day(), slot_time=time(10)
+    )
+    response = api_client_for(owner).post(
+        url("provider-bookings-confirm", pk=appointment.pk), HTTP_IDEMPOTENCY_KEY="x" * 65
+    )
+    assert "Idempotency-Key" in _problem(response, 400)["errors"]
+    assert Appointment.objects.get(pk=appointment.pk).status == "pending"
