@@ -9,7 +9,10 @@ reset, "sign out other devices", blocking) or when its device is removed from th
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core import signing
 from django.db import transaction
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWTAuthentication
@@ -23,6 +26,10 @@ from .models import Device, User
 CLAIM_DEVICE = "device"
 CLAIM_SESSION_VERSION = "sv"
 CLAIM_OTP = "otp"
+# The start of the user's session hash (password + session_version, as web sessions carry it):
+# a new password ends the tokens as it ends the sessions.
+CLAIM_SESSION_HASH = "sh"
+SESSION_HASH_CHARS = 16
 
 
 class SessionEnded(AuthenticationFailed):
@@ -56,7 +63,13 @@ def token_user(token: Token) -> User:
         )
     if not user.is_active or user.session_version != session_version:
         raise SessionEnded()
+    if not constant_time_compare(str(token.get(CLAIM_SESSION_HASH, "")), session_hash(user)):
+        raise SessionEnded()  # the password changed since this sign-in
     return user
+
+
+def session_hash(user: User) -> str:
+    return user.get_session_auth_hash()[:SESSION_HASH_CHARS]
 
 
 def _mark_second_factor(user: User, token: Token) -> None:
@@ -84,6 +97,7 @@ def tokens_issue(*, user: User, device_id: str, otp: bool) -> dict[str, str]:
     refresh[CLAIM_DEVICE] = device_id
     refresh[CLAIM_SESSION_VERSION] = user.session_version
     refresh[CLAIM_OTP] = bool(otp)
+    refresh[CLAIM_SESSION_HASH] = session_hash(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -130,3 +144,61 @@ def tokens_revoke_all(*, user: User) -> int:
         [BlacklistedToken(token=t) for t in pending], ignore_conflicts=True
     )
     return len(created)
+
+
+# --- Two-step sign-in and the app's device id ---------------------------------------------------
+
+OTP_CHALLENGE_SALT = "accounts.api.otp-challenge"
+DEVICE_TOKEN_SALT = "accounts.device.api"  # noqa: S105 - a signing salt, not a secret
+
+
+def otp_challenge_issue(*, user: User, device_id: str, identifier: str) -> str:
+    """A short-lived signed note that ``user`` passed the password step on ``device_id``."""
+    payload = {"u": user.pk, "d": device_id, "i": identifier[:255], "sh": session_hash(user)}
+    return signing.dumps(payload, salt=OTP_CHALLENGE_SALT, compress=True)
+
+
+def otp_challenge_read(raw: str) -> tuple[User, str, str] | None:
+    """(user, device id, identifier typed) of a live challenge; None when it is expired,
+    forged, or the account changed since (blocked, deactivated, new password)."""
+    try:
+        data = signing.loads(
+            raw or "", salt=OTP_CHALLENGE_SALT, max_age=settings.API_OTP_CHALLENGE_SECONDS
+        )
+        user_id, device_id, identifier = int(data["u"]), str(data["d"]), str(data["i"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True, is_blocked=False).first()
+    if user is None or not constant_time_compare(str(data.get("sh", "")), session_hash(user)):
+        return None
+    return user, device_id, identifier
+
+
+def device_token(device_id: str) -> str:
+    """What the app keeps and sends back at its next sign-in (``device``), as a browser keeps
+    the signed device cookie: the same device is then recognised (no new-device email)."""
+    return signing.dumps(device_id, salt=DEVICE_TOKEN_SALT)
+
+
+def device_id_from_token(raw: str | None) -> str | None:
+    if not raw or not isinstance(raw, str):
+        return None
+    try:
+        device_id = signing.loads(raw, salt=DEVICE_TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if isinstance(device_id, str) and len(device_id) == 32 and device_id.isalnum():
+        return device_id
+    return None
+
+
+# --- OpenAPI ------------------------------------------------------------------------------------
+
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme  # noqa: E402
+
+
+class JWTScheme(SimpleJWTScheme):
+    """The schema's "jwtAuth" bearer scheme for our JWTAuthentication."""
+
+    target_class = "accounts.authentication.JWTAuthentication"
+    name = "jwtAuth"

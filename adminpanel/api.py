@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import IsStaffWithOTP
+from config.api import paged
 from providers import services as provider_services
 from providers.api import DomainProblem, errors, paginate
 from providers.models import Provider
@@ -51,7 +52,7 @@ class PendingProvidersView(APIView):
     @extend_schema(
         operation_id="admin_providers_pending",
         summary="Shops waiting for approval, oldest first",
-        responses={200: PendingProviderSerializer(many=True), **errors(401, 403)},
+        responses={200: paged(PendingProviderSerializer), **errors(401, 403)},
     )
     def get(self, request):
         return paginate(

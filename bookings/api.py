@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.access import SecondFactorRequired
+from config.api import paged
 from providers.api import (
     IDEMPOTENCY_KEY,
     CursorPage,
@@ -102,7 +103,7 @@ class ProviderSearchView(APIView):
         operation_id="providers_search",
         summary="Search approved shops",
         parameters=[SearchQuerySerializer],
-        responses={200: ProviderCardSerializer(many=True), **errors(400)},
+        responses={200: paged(ProviderCardSerializer), **errors(400)},
         examples=[
             OpenApiExample(
                 "Salons in Pune, cheapest first",
@@ -160,7 +161,7 @@ class ProviderServicesView(APIView):
     @extend_schema(
         operation_id="providers_services_list",
         summary="A shop's bookable services",
-        responses={200: ServiceSerializer(many=True), **errors(404)},
+        responses={200: paged(ServiceSerializer), **errors(404)},
     )
     def get(self, request, provider_id: int):
         provider = get_object_or_404(selectors.public_providers(), pk=provider_id)
@@ -311,7 +312,7 @@ class BookingListView(PostThrottleScope, APIView):
         operation_id="bookings_list",
         summary="My bookings",
         parameters=[CustomerBookingsQuerySerializer],
-        responses={200: BookingSerializer(many=True), **errors(400, 401)},
+        responses={200: paged(BookingSerializer), **errors(400, 401)},
     )
     def get(self, request):
         query = CustomerBookingsQuerySerializer(data=request.query_params)
@@ -531,7 +532,7 @@ class ProviderBookingListView(APIView):
         operation_id="provider_bookings_list",
         summary="The shop's bookings of a day, in serving order",
         parameters=[ProviderBookingsQuerySerializer],
-        responses={200: BookingSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: paged(BookingSerializer), **errors(400, 401, 403)},
     )
     def get(self, request):
         provider = provider_of(request)

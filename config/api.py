@@ -25,7 +25,6 @@ from rest_framework import exceptions, pagination, throttling
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
-from rest_framework.views import set_rollback
 
 from accounts.ip import client_ip
 
@@ -210,6 +209,8 @@ def problem_exception_handler(exc, context) -> Response | None:
             body = problem(status, code=str(code), detail=_own_detail(exc, code, message))
         else:
             body = problem(status, code=str(code), detail=_own_detail(exc, code, detail))
+    from rest_framework.views import set_rollback  # not at import: views reads these settings
+
     set_rollback()
     return Response(body, status=status, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 
@@ -284,3 +285,148 @@ class UserRateThrottle(_FailOpen, throttling.UserRateThrottle):
 
 class ScopedRateThrottle(_FailOpen, throttling.ScopedRateThrottle):
     """Views with ``throttle_scope`` (e.g. "auth"), per user or IP, on top of the above."""
+
+
+# --- OpenAPI ------------------------------------------------------------------------------------
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "An error, as RFC 9457 problem details (application/problem+json).",
+    "properties": {
+        "type": {"type": "string", "example": "about:blank"},
+        "title": {"type": "string", "example": "Page not found"},
+        "status": {"type": "integer", "example": 404},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "Stable machine-readable reason."},
+        "errors": {
+            "type": "object",
+            "description": "Messages per field (non_field_errors: the request as a whole).",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "required": ["type", "title", "status", "detail", "code", "errors"],
+    "additionalProperties": True,
+}
+
+_PROBLEM_EXAMPLES = {
+    "400": ("Bad request", "invalid", {"email": ["Enter a valid email address."]}),
+    "401": ("Sign-in required", "not_authenticated", {}),
+    "403": ("Not allowed", "permission_denied", {}),
+    "404": ("Page not found", "not_found", {}),
+    "429": ("Too many attempts", "throttled", {}),
+}
+_PROBLEM_DESCRIPTIONS = {
+    "400": "Invalid input: `errors` holds the messages per field.",
+    "401": "No token, or the token expired or was revoked (sign in or refresh).",
+    "403": "This account may not do this (role, unverified email, staff without 2FA).",
+    "404": "No such object for this account (someone else's ids look the same).",
+    "429": "Too many requests (see Retry-After), or the account is locked.",
+}
+
+
+def problem_responses_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: the Problem schema, and the error responses each
+    operation can give, so the apps (and Schemathesis) know every error's shape."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            secured = any(item for item in operation.get("security", []))
+            codes = {"429"}
+            if secured:
+                codes |= {"401", "403"}
+            names = {p.get("name") for p in operation.get("parameters", [])}
+            if "{" in path or "cursor" in names:
+                codes.add("404")  # someone else's id, or a cursor that is not ours
+            if method in ("post", "put", "patch") or operation.get("parameters"):
+                codes.add("400")
+            codes |= {code for code in responses if code[:1] in ("4", "5")}
+            for code in sorted(codes):
+                title, reason, errors = _PROBLEM_EXAMPLES.get(code, ("Error", "error", {}))
+                existing = responses.get(code) or {}
+                responses[code] = {
+                    "description": existing.get("description")
+                    or _PROBLEM_DESCRIPTIONS.get(code, title),
+                    "content": {
+                        PROBLEM_CONTENT_TYPE: {
+                            "schema": {"$ref": "#/components/schemas/Problem"},
+                            "example": {
+                                "type": "about:blank",
+                                "title": title,
+                                "status": int(code),
+                                "detail": "…",
+                                "code": reason,
+                                "errors": errors,
+                            },
+                        }
+                    },
+                }
+    return result
+
+
+_PAGED: dict[tuple[type, str | None], type] = {}
+
+
+def paged(serializer_class, *, name: str | None = None):
+    """The schema of one page of a cursor-paged list of ``serializer_class`` items, for views
+    that page by hand (``extend_schema(responses={200: paged(ItemSerializer)})``). One
+    component per item serializer, however many views list it."""
+    key = (serializer_class, name)
+    if key not in _PAGED:
+        _PAGED[key] = _paged(serializer_class, name=name)
+    return _PAGED[key]
+
+
+def _paged(serializer_class, *, name: str | None = None):
+    from drf_spectacular.utils import inline_serializer
+    from rest_framework import serializers
+
+    base = name or serializer_class.__name__.removesuffix("Serializer")
+    return inline_serializer(
+        name=f"Paginated{base}List",
+        fields={
+            "next": serializers.URLField(allow_null=True, help_text="The next page, or null."),
+            "previous": serializers.URLField(
+                allow_null=True, help_text="The previous page, or null."
+            ),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+_CURSOR_PARAMETERS = [
+    {
+        "in": "query",
+        "name": "cursor",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The pagination cursor value (from `next` or `previous`).",
+    },
+    {
+        "in": "query",
+        "name": "page_size",
+        "required": False,
+        "schema": {"type": "integer", "minimum": 1, "maximum": CursorPagination.max_page_size},
+        "description": "Items per page.",
+    },
+]
+
+
+def cursor_parameters_hook(result, generator, request, public):
+    """drf-spectacular postprocessing: every operation answering a paged list documents the
+    ``cursor`` and ``page_size`` query parameters (and the 404 of a cursor that is not ours)."""
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            if method != "get":
+                continue
+            ok = operation.get("responses", {}).get("200", {})
+            schema = ok.get("content", {}).get("application/json", {}).get("schema", {})
+            ref = schema.get("$ref", "")
+            if not ref.split("/")[-1].startswith("Paginated"):
+                continue
+            parameters = operation.setdefault("parameters", [])
+            names = {p.get("name") for p in parameters}
+            parameters.extend(p for p in _CURSOR_PARAMETERS if p["name"] not in names)
+    return result

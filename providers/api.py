@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsProvider as IsProviderAccount
-from config.api import CursorPagination
+from config.api import CursorPagination, paged
 
 from . import services
 from .models import Provider, TimeOff
@@ -232,7 +232,7 @@ class ServiceListView(APIView):
     @extend_schema(
         operation_id="provider_services_list",
         summary="My services, active and inactive",
-        responses={200: ServiceSerializer(many=True), **errors(401, 403)},
+        responses={200: paged(ServiceSerializer), **errors(401, 403)},
     )
     def get(self, request):
         rows = provider_services(provider_of(request)).select_related("category")
@@ -373,7 +373,7 @@ class TimeOffListView(APIView):
     @extend_schema(
         operation_id="provider_time_off_list",
         summary="My time off from today on",
-        responses={200: TimeOffSerializer(many=True), **errors(401, 403)},
+        responses={200: paged(TimeOffSerializer), **errors(401, 403)},
     )
     def get(self, request):
         rows = upcoming_time_off(provider_of(request), today=timezone.localdate())

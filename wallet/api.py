@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 
 from accounts.access import SecondFactorRequired
 from accounts.ip import client_ip
+from config.api import paged
 from providers.api import (
     IDEMPOTENCY_KEY,
     DomainProblem,
@@ -183,7 +184,7 @@ class TransactionsView(APIView):
         operation_id="wallet_transactions",
         summary="My wallet history, newest first",
         parameters=[TransactionsQuerySerializer],
-        responses={200: TransactionSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: paged(TransactionSerializer), **errors(400, 401, 403)},
     )
     def get(self, request):
         query = TransactionsQuerySerializer(data=request.query_params)
@@ -206,7 +207,7 @@ class DocumentsView(APIView):
         operation_id="wallet_documents",
         summary="A month's invoices and credit notes",
         parameters=[DocumentsQuerySerializer],
-        responses={200: DocumentSerializer(many=True), **errors(400, 401, 403)},
+        responses={200: paged(DocumentSerializer), **errors(400, 401, 403)},
     )
     def get(self, request):
         if "month" in request.query_params:

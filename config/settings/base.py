@@ -591,7 +591,11 @@ SPECTACULAR_SETTINGS = {
         "ProviderStatusEnum": "providers.models.Provider.Status",
         "PaymentStatusEnum": "wallet.models.Payment.Status",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.cursor_parameters_hook",
+        "config.api.problem_responses_hook",
+    ],
 }
 # CORS (django-cors-headers) for a Flutter web build: only these origins, only under /api/.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

@@ -109,28 +109,17 @@ def test_server_error_under_api_is_a_problem(rf):
     assert response["Content-Type"] == PROBLEM_JSON
 
 
-def test_throttled_is_429_problem_with_retry_after(api_client_for, settings):
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"ip": "1000/min", "user": "2/min", "auth": "1000/min"},
-    }
-    from rest_framework.settings import api_settings
-
-    api_settings.reload()
+def test_throttled_is_429_problem_with_retry_after(api_client_for, monkeypatch):
     from rest_framework import throttling
 
-    throttling.SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        client = api_client_for(CustomerFactory())
-        assert client.get(ME).status_code == 200
-        assert client.get(ME).status_code == 200
-        response = client.get(ME)
-        assert_problem(response, 429, "throttled")
-        assert int(response["Retry-After"]) > 0
-    finally:
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
-        api_settings.reload()
-        throttling.SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    rates = {"ip": "1000/min", "user": "2/min", "auth": "1000/min"}
+    monkeypatch.setattr(throttling.SimpleRateThrottle, "THROTTLE_RATES", rates)
+    client = api_client_for(CustomerFactory())
+    assert client.get(ME).status_code == 200
+    assert client.get(ME).status_code == 200
+    response = client.get(ME)
+    assert_problem(response, 429, "throttled")
+    assert int(response["Retry-After"]) > 0
 
 
 def test_throttling_fails_open_when_redis_is_down(api_client_for, settings):
