@@ -31,6 +31,7 @@ from providers.api import (
     CursorPage,
     DomainProblem,
     IsProvider,
+    PostThrottleScope,
     errors,
     paginate,
     provider_of,
@@ -169,11 +170,14 @@ class ProviderServicesView(APIView):
 
 
 def _bookable_service(provider_id: int, service_id: int) -> Service:
-    """An active service of an approved shop (the booking page's rule), or 404."""
-    provider = get_object_or_404(selectors.public_providers(), pk=provider_id)
-    service = get_object_or_404(selectors.provider_services(provider), pk=service_id)
-    service.provider = provider
-    return service
+    """An active service of a public shop (the booking page's rule), or 404: one query."""
+    return get_object_or_404(
+        Service.objects.select_related("provider"),
+        pk=service_id,
+        provider_id=provider_id,
+        is_active=True,
+        provider__in=selectors.public_providers().values("pk"),
+    )
 
 
 class AvailabilityView(APIView):
@@ -300,8 +304,9 @@ BOOKING_EXAMPLE = OpenApiExample(
 )
 
 
-class BookingListView(APIView):
+class BookingListView(PostThrottleScope, APIView):
     permission_classes = [IsAuthenticated]
+    post_throttle_scope = "booking"
 
     @extend_schema(
         operation_id="bookings_list",
@@ -360,7 +365,7 @@ class BookingListView(APIView):
         data = body.validated_data
         service = get_object_or_404(
             Service.objects.filter(is_active=True, provider__in=selectors.public_providers()),
-            pk=body.initial_data.get("service"),
+            pk=data["service"],
         )
         try:
             appointment = services.appointment_book(
@@ -640,8 +645,9 @@ def _cancel_as_party(request, pk: int) -> Response:
     return Response(_detail(request, _viewable(request, pk)))
 
 
-class WalkInView(APIView):
+class WalkInView(PostThrottleScope, APIView):
     permission_classes = [IsProvider]
+    post_throttle_scope = "booking"
 
     @extend_schema(
         operation_id="provider_walk_ins_create",

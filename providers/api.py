@@ -156,6 +156,17 @@ class IsProvider(IsProviderAccount):
         return True
 
 
+class PostThrottleScope:
+    """A view whose POST (only) counts against ``post_throttle_scope`` (config.api's scoped
+    throttle), e.g. booking on a view whose GET lists bookings."""
+
+    post_throttle_scope = ""
+
+    def get_throttles(self):
+        self.throttle_scope = self.post_throttle_scope if self.request.method == "POST" else None
+        return super().get_throttles()
+
+
 def provider_of(request) -> Provider:
     return request.provider
 

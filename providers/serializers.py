@@ -58,7 +58,8 @@ class FormSerializer(serializers.Serializer):
             raise serializers.ValidationError(form_errors(form, back))
         self.form = form
         back = {v: k for k, v in self.field_map.items()}
-        return {back.get(k, k): v for k, v in form.cleaned_data.items()}
+        # Declared fields the form does not know (e.g. the booking's service) as DRF read them.
+        return {**attrs, **{back.get(k, k): v for k, v in form.cleaned_data.items()}}
 
 
 def _text(value) -> str:
@@ -238,17 +239,16 @@ class WeekSerializer(serializers.Serializer):
         from .forms import WeekForms
 
         data = {}
-        for day in self.initial_data.get("days") or []:
-            if not isinstance(day, dict):
-                continue
-            weekday = day.get("weekday")
-            intervals = day.get("intervals") or []
+        by_day: dict[int, list] = {}
+        for day in attrs["days"]:  # a weekday sent twice: its intervals together
+            by_day.setdefault(int(day["weekday"]), []).extend(day["intervals"])
+        for weekday, intervals in by_day.items():
             prefix = f"d{weekday}"
             data[f"{prefix}-TOTAL_FORMS"] = str(len(intervals))
             data[f"{prefix}-INITIAL_FORMS"] = "0"
             for i, interval in enumerate(intervals):
-                data[f"{prefix}-{i}-start_time"] = str(interval.get("start_time") or "")
-                data[f"{prefix}-{i}-end_time"] = str(interval.get("end_time") or "")
+                data[f"{prefix}-{i}-start_time"] = f"{interval['start_time']:%H:%M}"
+                data[f"{prefix}-{i}-end_time"] = f"{interval['end_time']:%H:%M}"
         for weekday, _label in WorkingHours.Weekday.choices:
             data.setdefault(f"d{weekday}-TOTAL_FORMS", "0")
             data.setdefault(f"d{weekday}-INITIAL_FORMS", "0")

@@ -21,7 +21,15 @@ from rest_framework.views import APIView
 from accounts.access import SecondFactorRequired
 from accounts.ip import client_ip
 from config.api import paged
-from providers.api import IDEMPOTENCY_KEY, DomainProblem, IsProvider, errors, paginate, provider_of
+from providers.api import (
+    IDEMPOTENCY_KEY,
+    DomainProblem,
+    IsProvider,
+    PostThrottleScope,
+    errors,
+    paginate,
+    provider_of,
+)
 
 from . import selectors, services
 from .gateways import GatewayError, get_gateway
@@ -81,8 +89,9 @@ class BalanceView(APIView):
         )
 
 
-class TopUpView(APIView):
+class TopUpView(PostThrottleScope, APIView):
     permission_classes = [IsProvider]
+    post_throttle_scope = "payment"
 
     @extend_schema(
         operation_id="wallet_add",
@@ -121,8 +130,9 @@ class TopUpView(APIView):
         return Response(_payment_data(payment, gateway), status=status.HTTP_201_CREATED)
 
 
-class VerifyView(APIView):
+class VerifyView(PostThrottleScope, APIView):
     permission_classes = [IsProvider]
+    post_throttle_scope = "payment"
 
     @extend_schema(
         operation_id="wallet_add_verify",

@@ -131,6 +131,39 @@ def test_availability_and_slots_reject_malformed_input_with_the_pages_words():
     _problem(client.get(url("providers-slots", **kwargs)), 400)
 
 
+def test_slots_and_availability_cost_what_the_booking_page_does(django_assert_max_num_queries):
+    shop, service = open_shop()
+    for n in range(5):
+        services.appointment_book(
+            customer=CustomerFactory(), service=service, booking_date=book_day(),
+            slot_time=time(9 + n),
+        )  # fmt: skip
+    client = APIClient()
+    kwargs = {"provider_id": shop.pk, "service_id": service.pk}
+    with django_assert_max_num_queries(3):  # the service, the schedule, the day's bookings
+        assert client.get(url("providers-slots", **kwargs), {"date": book_day().isoformat()}).json()
+    with django_assert_max_num_queries(3):
+        client.get(url("providers-availability", **kwargs), {"month": f"{book_day():%Y-%m}"})
+
+
+def test_search_sorted_by_soonest_pages_in_that_order():
+    from datetime import datetime
+
+    shops = [open_shop(shop_name=f"Shop {n}")[0] for n in range(3)]
+    base = timezone.make_aware(datetime.combine(book_day(), time(9)))
+    Provider.objects.filter(pk=shops[2].pk).update(next_free_at=base)
+    Provider.objects.filter(pk=shops[0].pk).update(next_free_at=base + timedelta(hours=2))
+    client = APIClient()
+    seen, page = [], client.get(url("providers-list"), {"sort": "soonest", "page_size": 1})
+    while True:
+        body = page.json()
+        seen += [r["id"] for r in body["results"]]
+        if not body["next"]:
+            break
+        page = client.get(body["next"])
+    assert seen == [shops[2].pk, shops[0].pk, shops[1].pk]  # unknown soonest last
+
+
 def test_slots_list_free_times_and_say_why_a_day_has_none():
     shop, service = open_shop()
     day = book_day()
@@ -499,3 +532,33 @@ def test_same_idempotency_key_from_two_threads_makes_one_booking():
     assert [r.status_code for r in responses] == [201, 201]
     assert responses[0].json()["id"] == responses[1].json()["id"]
     assert Appointment.objects.filter(customer=customer).count() == 1
+
+
+def test_booking_posts_are_limited_per_user_like_the_page_but_not_the_list(monkeypatch):
+    from config import api as api_config
+
+    rates = {**api_config.ScopedRateThrottle.THROTTLE_RATES, "booking": "2/min"}
+    monkeypatch.setattr(api_config.ScopedRateThrottle, "THROTTLE_RATES", rates)
+    _shop, service = open_shop()
+    client = api_client_for(CustomerFactory())
+    for at in ("10:00", "11:00"):
+        data = {"service": service.pk, "date": book_day().isoformat(), "slot": at}
+        assert client.post(url("bookings-list"), data).status_code == 201
+    data = {"service": service.pk, "date": book_day().isoformat(), "slot": "12:00"}
+    _problem(client.post(url("bookings-list"), data), 429)
+    assert Appointment.objects.count() == 2
+    for _ in range(3):
+        assert client.get(url("bookings-list")).status_code == 200
+
+
+def test_provider_action_with_a_malformed_key_changes_nothing():
+    owner = ProviderUserFactory()
+    _shop, service = open_shop(owner=owner)
+    appointment = services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=book_day(), slot_time=time(10)
+    )
+    response = api_client_for(owner).post(
+        url("provider-bookings-confirm", pk=appointment.pk), HTTP_IDEMPOTENCY_KEY="x" * 65
+    )
+    assert "Idempotency-Key" in _problem(response, 400)["errors"]
+    assert Appointment.objects.get(pk=appointment.pk).status == "pending"

@@ -544,6 +544,9 @@ REST_FRAMEWORK = {
         "ip": env("API_THROTTLE_IP", default="600/min"),
         "user": env("API_THROTTLE_USER", default="300/min"),
         "auth": env("API_THROTTLE_AUTH", default="30/min"),
+        # The booking and payment pages' own limits (django-ratelimit there), per user.
+        "booking": env("API_THROTTLE_BOOKING", default="30/min"),
+        "payment": env("API_THROTTLE_PAYMENT", default="30/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.problem_exception_handler",

@@ -204,3 +204,14 @@ def test_rejected_shop_saving_goes_back_to_review(shop):
     body = client.patch(url("provider-profile"), {"address": "14 MG Road"}).json()
     assert body["status"] == "pending"
     assert Decimal(body["wallet_balance"]) == Decimal("0")
+
+
+def test_a_weekday_sent_twice_counts_its_intervals_together(client, shop):
+    week = {"days": [
+        {"weekday": 3, "intervals": [{"start_time": "09:00", "end_time": "12:00"}]},
+        {"weekday": 3, "intervals": [{"start_time": "11:00", "end_time": "15:00"}]},
+    ]}  # fmt: skip
+    _problem(client.put(url("provider-hours"), week), 400)
+    week["days"][1]["intervals"][0]["start_time"] = "13:00"
+    assert client.put(url("provider-hours"), week).status_code == 200
+    assert WorkingHours.objects.filter(provider=shop, weekday=3).count() == 2
