@@ -174,7 +174,9 @@ def _bookable_service(provider_id: int, service_id: int) -> Service:
     return get_object_or_404(
         Service.objects.select_related("provider"),
         pk=service_id,
-        provider_id=provider_id,
+        # Through the shop's pk (not the provider_id column): an id too large for the column
+        # is then simply no match (Django's integer range check), not a database error.
+        provider__pk=provider_id,
         is_active=True,
         provider__in=selectors.public_providers().values("pk"),
     )

@@ -112,7 +112,8 @@ def test_server_error_under_api_is_a_problem(rf):
 def test_throttled_is_429_problem_with_retry_after(api_client_for, monkeypatch):
     from rest_framework import throttling
 
-    rates = {"ip": "1000/min", "user": "2/min", "auth": "1000/min"}
+    rates = {**dict.fromkeys(throttling.SimpleRateThrottle.THROTTLE_RATES, "1000/min")}
+    rates["user"] = "2/min"
     monkeypatch.setattr(throttling.SimpleRateThrottle, "THROTTLE_RATES", rates)
     client = api_client_for(CustomerFactory())
     assert client.get(ME).status_code == 200
@@ -262,3 +263,20 @@ def test_schema_and_docs_are_public_and_offline():
     assert "'unsafe-inline'" in csp.split("style-src")[1].split(";")[0]
     # Only the docs page: the rest of the site keeps its strict policy.
     assert "'unsafe-inline'" not in APIClient().get("/").get("Content-Security-Policy", "")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/devices/{huge}/",
+        "/api/v1/providers/{huge}/",
+        "/api/v1/providers/{huge}/services/",
+        "/api/v1/providers/{huge}/services/{huge}/slots/?date=2030-01-01",
+        "/api/v1/providers/{huge}/services/{huge}/availability/?month=2030-01",
+        "/api/v1/bookings/{huge}/",
+    ],
+)
+def test_ids_too_large_for_the_database_are_404_not_500(api_client_for, path):
+    client = api_client_for(CustomerFactory())
+    method = client.delete if path.startswith("/api/v1/devices/") else client.get
+    assert_problem(method(path.format(huge=10**30)), 404, "not_found")
