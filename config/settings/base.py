@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "corsheaders",
     # ours, in import order
     "accounts",
@@ -583,9 +582,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "AppointmentStatusEnum": "bookings.models.Appointment.Status",
         "ProviderStatusEnum": "providers.models.Provider.Status",
