@@ -10,14 +10,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts import services as account_services
 from accounts.models import User
 from accounts.permissions import IsStaffWithOTP
 from config.api import paged
 from providers import services as provider_services
-from providers.api import DomainProblem, errors, paginate
+from providers.api import ApiView, DomainProblem, errors, paginate
 from providers.models import Provider
 
 from . import reports, roles
@@ -45,7 +44,7 @@ class HasStaffRole(BasePermission):
 STAFF = [IsStaffWithOTP, HasStaffRole]
 
 
-class PendingProvidersView(APIView):
+class PendingProvidersView(ApiView):
     permission_classes = STAFF
     permission_required = roles.REVIEW_PROVIDER
 
@@ -68,7 +67,7 @@ def _provider_problem(exc: provider_services.ProviderError) -> DomainProblem:
     return DomainProblem(exc.message, status=409, code=type(exc).__name__)
 
 
-class ProviderApproveView(APIView):
+class ProviderApproveView(ApiView):
     permission_classes = STAFF
     permission_required = roles.REVIEW_PROVIDER
 
@@ -87,7 +86,7 @@ class ProviderApproveView(APIView):
         return Response(ProviderDecisionSerializer(provider).data)
 
 
-class ProviderRejectView(APIView):
+class ProviderRejectView(ApiView):
     permission_classes = STAFF
     permission_required = roles.REVIEW_PROVIDER
 
@@ -119,7 +118,7 @@ def _user_state(user: User) -> dict:
     return UserStateSerializer(user).data
 
 
-class UserBlockView(APIView):
+class UserBlockView(ApiView):
     permission_classes = STAFF
     permission_required = roles.BLOCK_USER
 
@@ -145,7 +144,7 @@ class UserBlockView(APIView):
         return Response(_user_state(user))
 
 
-class UserUnblockView(APIView):
+class UserUnblockView(ApiView):
     permission_classes = STAFF
     permission_required = roles.BLOCK_USER
 
@@ -161,7 +160,7 @@ class UserUnblockView(APIView):
         return Response(_user_state(user))
 
 
-class ReportView(APIView):
+class ReportView(ApiView):
     permission_classes = STAFF
     permission_required = roles.VIEW_REPORTS
 

@@ -22,12 +22,12 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.access import SecondFactorRequired
 from config.api import paged
 from providers.api import (
     IDEMPOTENCY_KEY,
+    ApiView,
     CursorPage,
     DomainProblem,
     IsProvider,
@@ -96,7 +96,7 @@ class SearchPage(CursorPage):
 FAR_FUTURE = timezone.make_aware(timezone.datetime(9999, 1, 1))
 
 
-class ProviderSearchView(APIView):
+class ProviderSearchView(ApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -141,7 +141,7 @@ def _public_provider(provider_id: int):
     )
 
 
-class ProviderDetailView(APIView):
+class ProviderDetailView(ApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -155,7 +155,7 @@ class ProviderDetailView(APIView):
         return Response(ProviderPublicSerializer(provider, context={"request": request}).data)
 
 
-class ProviderServicesView(APIView):
+class ProviderServicesView(ApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -182,7 +182,7 @@ def _bookable_service(provider_id: int, service_id: int) -> Service:
     )
 
 
-class AvailabilityView(APIView):
+class AvailabilityView(ApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -225,7 +225,7 @@ class AvailabilityView(APIView):
         )
 
 
-class SlotsView(APIView):
+class SlotsView(ApiView):
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -306,7 +306,7 @@ BOOKING_EXAMPLE = OpenApiExample(
 )
 
 
-class BookingListView(PostThrottleScope, APIView):
+class BookingListView(PostThrottleScope, ApiView):
     permission_classes = [IsAuthenticated]
     post_throttle_scope = "booking"
 
@@ -385,7 +385,7 @@ class BookingListView(PostThrottleScope, APIView):
         return Response(_detail(request, appointment), status=status.HTTP_201_CREATED)
 
 
-class BookingDetailView(APIView):
+class BookingDetailView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -408,7 +408,7 @@ def _party(request, pk: int) -> tuple[Appointment, bool]:
     return appointment, is_customer
 
 
-class BookingCancelView(APIView):
+class BookingCancelView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -424,7 +424,7 @@ class BookingCancelView(APIView):
         return _cancel_as_party(request, pk)
 
 
-class BookingRescheduleView(APIView):
+class BookingRescheduleView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -460,7 +460,7 @@ class BookingRescheduleView(APIView):
         return Response(_detail(request, _viewable(request, pk)))
 
 
-class BookingIcsView(APIView):
+class BookingIcsView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -482,7 +482,7 @@ class BookingIcsView(APIView):
         return response
 
 
-class BookingQueueView(APIView):
+class BookingQueueView(ApiView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
@@ -527,7 +527,7 @@ class BookingQueueView(APIView):
 # --- the provider's bookings -----------------------------------------------------------------
 
 
-class ProviderBookingListView(APIView):
+class ProviderBookingListView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -563,7 +563,7 @@ def _own_booking(request, pk: int) -> Appointment:
     )
 
 
-class ProviderActionView(APIView):
+class ProviderActionView(ApiView):
     """confirm / complete / no-show: the portal's buttons (``services.PROVIDER_ACTIONS``)."""
 
     permission_classes = [IsProvider]
@@ -610,7 +610,7 @@ ProviderCompleteView = _action_view("complete", "Mark a confirmed booking comple
 ProviderNoShowView = _action_view("no_show", "Mark a confirmed booking as a no-show")
 
 
-class ProviderCancelView(APIView):
+class ProviderCancelView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -647,7 +647,7 @@ def _cancel_as_party(request, pk: int) -> Response:
     return Response(_detail(request, _viewable(request, pk)))
 
 
-class WalkInView(PostThrottleScope, APIView):
+class WalkInView(PostThrottleScope, ApiView):
     permission_classes = [IsProvider]
     post_throttle_scope = "booking"
 
@@ -694,7 +694,7 @@ class WalkInView(PostThrottleScope, APIView):
         )
 
 
-class CallNextView(APIView):
+class CallNextView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -156,10 +156,22 @@ class IsProvider(IsProviderAccount):
         return True
 
 
-class PostThrottleScope:
-    """A view whose POST (only) counts against ``post_throttle_scope`` (config.api's scoped
-    throttle), e.g. booking on a view whose GET lists bookings."""
+# Integer ids in a path beyond what a database column holds are a 404: SQLite raises
+# OverflowError on them, MySQL finds nothing. Every view of the apps' api modules is one.
+MAX_ID = 2**63 - 1
 
+
+class ApiView(APIView):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any(isinstance(value, int) and value > MAX_ID for value in kwargs.values()):
+            raise NotFound
+
+
+# A view whose POST (only) counts against ``post_throttle_scope`` (config.api's scoped
+# throttle), e.g. booking on a view whose GET lists bookings. (A comment, not a docstring:
+# drf-spectacular would show a docstring as the description of the views' operations.)
+class PostThrottleScope:
     post_throttle_scope = ""
 
     def get_throttles(self):
@@ -174,7 +186,7 @@ def provider_of(request) -> Provider:
 # --- the provider's profile ------------------------------------------------------------------
 
 
-class ProfileView(APIView):
+class ProfileView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -226,7 +238,7 @@ SERVICE_EXAMPLE = OpenApiExample(
 )
 
 
-class ServiceListView(APIView):
+class ServiceListView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -256,7 +268,7 @@ class ServiceListView(APIView):
         return Response(ServiceSerializer(service).data, status=status.HTTP_201_CREATED)
 
 
-class ServiceDetailView(APIView):
+class ServiceDetailView(ApiView):
     permission_classes = [IsProvider]
 
     def _service(self, request, pk: int):
@@ -320,7 +332,7 @@ class ServiceDetailView(APIView):
 # --- hours and time off -------------------------------------------------------------------------
 
 
-class HoursView(APIView):
+class HoursView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -367,7 +379,7 @@ class HoursView(APIView):
         return Response(WeekSerializer(week_shape(working_hours_by_weekday(provider))).data)
 
 
-class TimeOffListView(APIView):
+class TimeOffListView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -411,7 +423,7 @@ class TimeOffListView(APIView):
         return Response(TimeOffSerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
-class TimeOffDetailView(APIView):
+class TimeOffDetailView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(

@@ -16,13 +16,13 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.access import SecondFactorRequired
 from accounts.ip import client_ip
 from config.api import paged
 from providers.api import (
     IDEMPOTENCY_KEY,
+    ApiView,
     DomainProblem,
     IsProvider,
     PostThrottleScope,
@@ -55,7 +55,7 @@ def _payment_data(payment: Payment, gateway=None) -> dict:
     return PaymentSerializer(payment).data
 
 
-class BalanceView(APIView):
+class BalanceView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -89,7 +89,7 @@ class BalanceView(APIView):
         )
 
 
-class TopUpView(PostThrottleScope, APIView):
+class TopUpView(PostThrottleScope, ApiView):
     permission_classes = [IsProvider]
     post_throttle_scope = "payment"
 
@@ -130,7 +130,7 @@ class TopUpView(PostThrottleScope, APIView):
         return Response(_payment_data(payment, gateway), status=status.HTTP_201_CREATED)
 
 
-class VerifyView(PostThrottleScope, APIView):
+class VerifyView(PostThrottleScope, ApiView):
     permission_classes = [IsProvider]
     post_throttle_scope = "payment"
 
@@ -177,7 +177,7 @@ class VerifyView(PostThrottleScope, APIView):
         return Response(_payment_data(payment, gateway))
 
 
-class TransactionsView(APIView):
+class TransactionsView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -200,7 +200,7 @@ class TransactionsView(APIView):
         return paginate(request, self, rows, TransactionSerializer, ordering=("-created_at", "-id"))
 
 
-class DocumentsView(APIView):
+class DocumentsView(ApiView):
     permission_classes = [IsProvider]
 
     @extend_schema(
@@ -222,7 +222,7 @@ class DocumentsView(APIView):
         return paginate(request, self, rows, DocumentSerializer, ordering=("issued_at", "id"))
 
 
-class DocumentPdfView(APIView):
+class DocumentPdfView(ApiView):
     """Any signed-in user: the shop, a booking's customer or staff past their second factor
     get the PDF; anyone else 404 (``selectors.document_for``)."""
 

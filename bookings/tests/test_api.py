@@ -562,3 +562,9 @@ def test_provider_action_with_a_malformed_key_changes_nothing():
     )
     assert "Idempotency-Key" in _problem(response, 400)["errors"]
     assert Appointment.objects.get(pk=appointment.pk).status == "pending"
+
+
+def test_ids_beyond_any_database_column_are_not_found():
+    huge = 10**30
+    _problem(APIClient().get(url("providers-detail", provider_id=huge)), 404)
+    _problem(api_client_for(CustomerFactory()).get(url("bookings-detail", pk=huge)), 404)
