@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import DateTimeField, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -122,7 +122,12 @@ class ProviderSearchView(ApiView):
         rows = selectors.search_providers(params)
         if params.sort == "soonest":
             rows = rows.annotate(
-                soonest_at=Coalesce("next_free_at", Value(FAR_FUTURE, output_field=DateTimeField()))
+                # Cast: MySQL/MariaDB type COALESCE(datetime column, literal) as text, which
+                # the driver then hands back as a string instead of a datetime.
+                soonest_at=Coalesce(
+                    "next_free_at",
+                    Cast(Value(FAR_FUTURE, output_field=DateTimeField()), DateTimeField()),
+                )
             )
         paginator = SearchPage()
         page = paginator.paginate_queryset(rows, request, view=self)
