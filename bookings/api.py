@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import DateTimeField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, DateTimeField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -121,9 +121,10 @@ class ProviderSearchView(ApiView):
         self.sort = params.sort
         rows = selectors.search_providers(params)
         if params.sort == "soonest":
-            rows = rows.annotate(
-                soonest_at=Coalesce("next_free_at", Value(FAR_FUTURE, output_field=DateTimeField()))
-            )
+            # As text (a fixed-width UTC timestamp sorts as it reads): DRF's cursor carries the
+            # position as a string, which MySQL will not compare with a computed datetime.
+            soonest = Coalesce("next_free_at", Value(FAR_FUTURE, output_field=DateTimeField()))
+            rows = rows.annotate(soonest_at=Cast(soonest, output_field=CharField()))
         paginator = SearchPage()
         page = paginator.paginate_queryset(rows, request, view=self)
         selectors.with_next_free(page)
