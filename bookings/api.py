@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import DateTimeField, Value
+from django.db.models import CharField, DateTimeField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -121,14 +121,10 @@ class ProviderSearchView(ApiView):
         self.sort = params.sort
         rows = selectors.search_providers(params)
         if params.sort == "soonest":
-            rows = rows.annotate(
-                # Cast: MySQL/MariaDB type COALESCE(datetime column, literal) as text, which
-                # the driver then hands back as a string instead of a datetime.
-                soonest_at=Coalesce(
-                    "next_free_at",
-                    Cast(Value(FAR_FUTURE, output_field=DateTimeField()), DateTimeField()),
-                )
-            )
+            # As text (a fixed-width UTC timestamp sorts as it reads): DRF's cursor carries the
+            # position as a string, which MySQL will not compare with a computed datetime.
+            soonest = Coalesce("next_free_at", Value(FAR_FUTURE, output_field=DateTimeField()))
+            rows = rows.annotate(soonest_at=Cast(soonest, output_field=CharField()))
         paginator = SearchPage()
         page = paginator.paginate_queryset(rows, request, view=self)
         selectors.with_next_free(page)
@@ -179,9 +175,7 @@ def _bookable_service(provider_id: int, service_id: int) -> Service:
     return get_object_or_404(
         Service.objects.select_related("provider"),
         pk=service_id,
-        # Through the shop's pk (not the provider_id column): an id too large for the column
-        # is then simply no match (Django's integer range check), not a database error.
-        provider__pk=provider_id,
+        provider_id=provider_id,
         is_active=True,
         provider__in=selectors.public_providers().values("pk"),
     )
