@@ -128,3 +128,11 @@ def _compiled_catalogue():
         ignore_patterns=[".venv", "staticfiles", "static", "artifacts", "media", "node_modules"],
         verbosity=0,
     )
+
+
+@pytest.fixture
+def api_client_for(db):
+    """``api_client_for(user, otp=None)``: an APIClient signed in with a JWT (tests/api.py)."""
+    from tests.api import api_client_for as make
+
+    return make

@@ -57,3 +57,17 @@ def queue_mobile_signup_attempt_email(user) -> None:
         subject = render_to_string("accounts/email/mobile_signup_attempt_subject.txt", context)
         body = render_to_string("accounts/email/mobile_signup_attempt_body.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
+
+
+def queue_email_code_email(*, user, email: str, purpose: str, code: str, minutes: int) -> None:
+    """A code to type into the app: verify the address, or reset the password."""
+    context = {
+        "user": user,
+        "site_name": settings.PLATFORM_NAME,
+        "purpose": purpose,
+        "code": code,
+        "minutes": minutes,
+    }
+    subject = render_to_string("accounts/email/email_code_subject.txt", context)
+    body = render_to_string("accounts/email/email_code_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [email])

@@ -127,6 +127,8 @@ class DeviceCookieMiddleware:
 
     @staticmethod
     def _issue(request: HttpRequest) -> bool:
+        if request.path_info.startswith("/api/"):
+            return False  # the apps keep their device id from the sign-in answer instead
         # A sign-in attempt, successful or not, wrote this id into login_logs (and a successful
         # one into the account's devices): the browser must keep it. ``login()`` replaces
         # ``request.user``, so a sign-in in this request is seen without a session cookie.

@@ -296,3 +296,34 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} email={self.email} push={self.push}"
+
+
+class EmailCode(models.Model):
+    """A short code emailed to an address, for the apps, which cannot open a link inside
+    themselves: verifying the address after sign-up, or resetting the password.
+
+    Only an HMAC of the code is stored (keyed with SECRET_KEY, so a database dump does not give
+    the six digits away); a code works once, for a few minutes, and a few wrong tries end it.
+    A new code for the same purpose ends the older ones."""
+
+    class Purpose(models.TextChoices):
+        VERIFY_EMAIL = "verify_email", _("Verify email address")
+        RESET_PASSWORD = "reset_password", _("Reset password")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_codes")
+    email = models.EmailField(max_length=254)
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "email_codes"
+        verbose_name = _("emailed code")
+        verbose_name_plural = _("emailed codes")
+        indexes = [models.Index(fields=["email", "purpose", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.purpose} · {self.created_at:%Y-%m-%d %H:%M}"

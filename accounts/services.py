@@ -17,16 +17,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.core import is_ratelimited
 
 from . import push
-from .emails import queue_enrolment_link_email, queue_new_device_email
+from .emails import queue_email_code_email, queue_enrolment_link_email, queue_new_device_email
 from .identifiers import canonical_identifier
 from .ip import client_ip
 from .models import (
     Device,
+    EmailCode,
     LoginLog,
     NotificationPreference,
     PushSubscription,
@@ -46,6 +49,10 @@ class TwoFactorError(Exception):
 # --- Blocking and sessions -----------------------------------------------------------------
 
 
+class BlockRefused(Exception):
+    """A block the rules refuse; the message is shown to staff."""
+
+
 @transaction.atomic
 def user_set_language(*, user: User, language: str) -> None:
     """Save the language ``user`` chose (the switcher, their security page) for their pages,
@@ -61,7 +68,10 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 def user_block(*, user: User, actor: User | None, reason: str) -> User:
-    """Block a user: they cannot log in, and every session they have ends at its next request."""
+    """Block a user: they cannot log in, and every session they have ends at its next request.
+    Nobody blocks their own account (the admin action leaves the actor out)."""
+    if actor is not None and actor.pk == user.pk:
+        raise BlockRefused(_("You cannot block your own account."))
     with set_actor(actor):
         user = User.objects.select_for_update().get(pk=user.pk)
         user.is_blocked = True
@@ -272,6 +282,15 @@ def user_has_two_factor(user: User) -> bool:
 def two_factor_required_for_login(*, user: User, device_id: str | None) -> bool:
     """A user with 2FA signing in from a browser the account has not used asks for a code."""
     return user_has_two_factor(user) and not device_is_known(user=user, device_id=device_id)
+
+
+def two_factor_required_for_api_login(*, user: User, device_id: str | None) -> bool:
+    """The apps' rule: as the web's, and staff with 2FA always give a code, because an API
+    token is staff-capable only when its sign-in passed the second factor (there is no later
+    "enter your code" step for a token, as /admin/ has for a session)."""
+    if user.is_staff and user_has_two_factor(user):
+        return True
+    return two_factor_required_for_login(user=user, device_id=device_id)
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice | None:
@@ -489,3 +508,199 @@ def verification_email_resend(*, request: HttpRequest, email: str) -> bool:
     if address is not None:
         address.send_confirmation(request, signup=False)
     return True
+
+
+# --- Devices ------------------------------------------------------------------------------------
+
+
+def device_remove(*, user: User, device_pk: int) -> bool:
+    """Remove one of the user's devices: every API token issued to it stops working at once.
+    Returns False when the user has no such device (someone else's id reveals nothing)."""
+    deleted, _ = Device.objects.filter(user=user, pk=device_pk).delete()
+    return bool(deleted)
+
+
+# --- Emailed codes (the apps: verify the address, reset the password) -------------------------
+
+EMAIL_CODE_MAX_AGE = timedelta(minutes=15)
+EMAIL_CODE_MAX_ATTEMPTS = 5
+
+
+class EmailCodeInvalid(Exception):
+    """The code is wrong, used, expired or tried too often (one answer for all of them)."""
+
+
+def _email_code_hash(*, purpose: str, email: str, code: str) -> str:
+    return salted_hmac(
+        "accounts.EmailCode", f"{purpose}:{email.lower()}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def email_code_send(*, user: User, purpose: str, email: str | None = None) -> str:
+    """Email a fresh 6-digit code (queued with its row); older unused codes stop working."""
+    email = (email or user.email).lower()
+    now = timezone.now()
+    EmailCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    EmailCode.objects.create(
+        user=user,
+        email=email,
+        purpose=purpose,
+        code_hash=_email_code_hash(purpose=purpose, email=email, code=code),
+        created_at=now,
+        expires_at=now + EMAIL_CODE_MAX_AGE,
+    )
+    queue_email_code_email(
+        user=user,
+        email=email,
+        purpose=purpose,
+        code=code,
+        minutes=int(EMAIL_CODE_MAX_AGE.total_seconds() // 60),
+    )
+    return code
+
+
+def _email_code_match(*, email: str, purpose: str, code: str, consume: bool) -> User | None:
+    """Check (and with ``consume`` use up) the newest live code for the address. A wrong code
+    counts as a try, and the last allowed try ends the code. Committed either way."""
+    email = (email or "").strip().lower()
+    code = "".join((code or "").split())
+    now = timezone.now()
+    with transaction.atomic():
+        row = (
+            EmailCode.objects.select_for_update()
+            .select_related("user")
+            .filter(email=email, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if row is None:
+            return None
+        if not constant_time_compare(
+            row.code_hash, _email_code_hash(purpose=purpose, email=email, code=code)
+        ):
+            row.attempts += 1
+            if row.attempts >= EMAIL_CODE_MAX_ATTEMPTS:
+                row.used_at = now
+            row.save(update_fields=["attempts", "used_at"])
+            return None
+        if consume:
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+        return row.user
+
+
+def email_verification_code_send(*, user: User) -> bool:
+    """Email a verification code to the account's unverified primary address, if any."""
+    from allauth.account.models import EmailAddress
+
+    address = EmailAddress.objects.filter(user=user, email__iexact=user.email).first()
+    if address is not None and address.verified:
+        return False
+    email_code_send(user=user, purpose=EmailCode.Purpose.VERIFY_EMAIL, email=user.email)
+    return True
+
+
+def email_verify_by_code(*, request: HttpRequest | None, email: str, code: str) -> User:
+    """Mark the address verified, as allauth's confirmation does (its ``email_confirmed``
+    signal keeps users.is_verified in step)."""
+    from allauth.account.models import EmailAddress
+    from allauth.account.signals import email_confirmed
+
+    user = _email_code_match(
+        email=email, purpose=EmailCode.Purpose.VERIFY_EMAIL, code=code, consume=True
+    )
+    if user is None:
+        raise EmailCodeInvalid
+    with transaction.atomic():
+        address, _ = EmailAddress.objects.get_or_create(
+            user=user, email=email.strip().lower(), defaults={"primary": True}
+        )
+        address.set_verified(commit=True)
+        address.set_as_primary(conditional=True)
+        email_confirmed.send(sender=EmailAddress, request=request, email_address=address)
+    return user
+
+
+def password_reset_code_request(*, request: HttpRequest, email: str) -> None:
+    """Email a reset code to the account of this address. Unknown addresses get allauth's
+    "no account here" email, as on the web; the caller answers the same either way."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.models import EmailAddress
+
+    email = (email or "").strip().lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        address = EmailAddress.objects.filter(email__iexact=email, verified=True).first()
+        user = address.user if address is not None and address.user.is_active else None
+    if user is not None:
+        email_code_send(user=user, purpose=EmailCode.Purpose.RESET_PASSWORD, email=email)
+        return
+    from allauth.account import app_settings as allauth_settings
+    from django.urls import reverse
+
+    if allauth_settings.EMAIL_UNKNOWN_ACCOUNTS:
+        signup_url = settings.SITE_URL.rstrip("/") + reverse("account_signup")
+        get_adapter().send_mail(
+            "account/email/unknown_account", email, {"request": request, "signup_url": signup_url}
+        )
+
+
+def password_reset_by_code(*, request: HttpRequest, email: str, code: str, password: str) -> User:
+    """Set a new password with an emailed code. The password passes the same validators as
+    the web's reset form (ValidationError otherwise, the code kept); every API token and web
+    session of the account ends; a lockout is lifted (allauth's password_reset signal); the
+    address counts as verified (the code proved the mailbox)."""
+    from allauth.account.adapter import get_adapter
+    from allauth.account.signals import password_reset
+
+    from .authentication import tokens_revoke_all
+
+    purpose = EmailCode.Purpose.RESET_PASSWORD
+    user = _email_code_match(email=email, purpose=purpose, code=code, consume=False)
+    if user is None:
+        raise EmailCodeInvalid
+    password = get_adapter().clean_password(password, user=user)
+    if _email_code_match(email=email, purpose=purpose, code=code, consume=True) is None:
+        raise EmailCodeInvalid
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        user.set_password(password)
+        user.session_version += 1
+        user.save(update_fields=["password", "session_version", "updated_at"])
+        tokens_revoke_all(user=user)
+    password_reset.send(sender=User, request=request, user=user)
+    return user
+
+
+# --- Sign-in through the API --------------------------------------------------------------------
+
+
+def api_login_complete(*, request: HttpRequest, user: User, identifier: str, otp: bool) -> dict:
+    """Finish an API sign-in that passed every check: what a web sign-in does (Django's
+    ``user_logged_in``: the device is recorded and a new one emailed about, the login log, the
+    axes reset, last_login), then a token pair for ``request.device_id``."""
+    from django.contrib.auth.signals import user_logged_in
+
+    from .authentication import tokens_issue
+
+    request.login_identifier = identifier
+    request.jwt_login = True
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return tokens_issue(user=user, device_id=request.device_id, otp=otp)
+
+
+@transaction.atomic
+def signup_by_code(*, request: HttpRequest, form) -> User | None:
+    """Sign-up from the apps with the web's sign-up form (already valid): the account and a
+    verification code by email. An address that already has an account gets allauth's
+    "you already have an account" email instead, and the caller answers the same."""
+    from allauth.account.adapter import get_adapter
+
+    if form.account_already_exists:
+        get_adapter().send_account_already_exists_mail(form.cleaned_data["email"])
+        return None
+    user = form.save(request)
+    email_verification_code_send(user=user)
+    return user

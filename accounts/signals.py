@@ -19,7 +19,8 @@ def _from_site_request(request) -> bool:
 
 @receiver(user_logged_in, dispatch_uid="accounts_login_succeeded")
 def on_user_logged_in(sender, request, user: User, **kwargs) -> None:
-    if user.is_staff and request is not None and hasattr(request, "session"):
+    api = getattr(request, "jwt_login", False)
+    if user.is_staff and request is not None and hasattr(request, "session") and not api:
         # The staff session's 12-hour limit counts from this sign-in (accounts.middleware).
         now = int(time.time())
         request.session[STAFF_SESSION_STARTED] = request.session[STAFF_SESSION_SEEN] = now

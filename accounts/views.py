@@ -56,10 +56,33 @@ def limit_posts(name: str):
 # --- Login ------------------------------------------------------------------------------------
 
 
+def _lockout_identifier(request: HttpRequest, credentials) -> str:
+    if credentials:
+        return credentials.get("login") or credentials.get("email") or ""
+    return ""
+
+
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
 ) -> HttpResponse:
-    """AXES_LOCKOUT_CALLABLE: the login page, saying the account is locked and until when."""
+    """AXES_LOCKOUT_CALLABLE: the login page, saying the account is locked and until when.
+
+    The API's login answers a lockout itself (a problem document, accounts.api): its response
+    is kept."""
+    from config.api import is_api_request
+
+    if is_api_request(request):
+        if original_response is not None and original_response.status_code == 429:
+            return original_response
+        from .api import locked_problem
+
+        response = locked_problem(_lockout_identifier(request, credentials))
+        from rest_framework.renderers import JSONRenderer
+
+        response.accepted_renderer = JSONRenderer()
+        response.accepted_media_type = "application/json"
+        response.renderer_context = {}
+        return response.render()
     identifier = ""
     if credentials:
         identifier = credentials.get("login") or credentials.get("email") or ""

@@ -34,6 +34,7 @@ class MixData:
     combos: list[tuple[str, str]]  # (city, category slug) with at least one approved shop
     wallet_pages: int = 1
     invoices: list[str] = field(default_factory=list)  # paths
+    ids: dict[str, int] = field(default_factory=dict)  # slug -> provider id (API paths)
 
 
 def zipf_cum_weights(n: int, s: float) -> list[float]:
@@ -52,6 +53,7 @@ def load(*, seed_value: int = 2026, wallet_page_size: int = 25) -> MixData:
 
     approved = Provider.objects.filter(status=Provider.Status.APPROVED)
     shops = list(approved.order_by("id").values_list("slug", "max_days_ahead"))
+    ids = dict(approved.values_list("slug", "id"))
     random.Random(seed_value).shuffle(shops)  # popularity is not the id order
     services: dict[str, list[int]] = {}
     for slug, sid in (
@@ -79,12 +81,13 @@ def load(*, seed_value: int = 2026, wallet_page_size: int = 25) -> MixData:
         combos=combos,
         wallet_pages=max(1, -(-rows // wallet_page_size)),
         invoices=invoices,
+        ids=ids,
     )
 
 
 def draw(data: MixData, size: int, *, zipf: float = 1.0, seed_value: int = 7) -> dict[str, list]:
-    """``size`` request paths for each page: home, search, provider, slots, month, wallet and
-    invoice (a page whose URL name the site lacks is left out)."""
+    """``size`` request paths for each page: home, search, provider, slots, month, wallet,
+    invoice and the API slot list (a page whose URL name the site lacks is left out)."""
     from django.urls import NoReverseMatch, reverse
 
     rng = random.Random(seed_value)
@@ -141,6 +144,16 @@ def draw(data: MixData, size: int, *, zipf: float = 1.0, seed_value: int = 7) ->
     def invoice() -> str:
         return rng.choice(data.invoices)
 
+    def api_slots() -> str:
+        # The API's twin of the slot fragment: the same shop, service and day draw.
+        if "api_slots" not in templates:
+            marks = {"provider_id": id_mark, "service_id": id_mark + 1}
+            made = reverse("api:providers-slots", kwargs=marks)
+            made = made.replace(str(id_mark + 1), "{sid}")
+            templates["api_slots"] = made.replace(str(id_mark), "{pid}")
+        slug, ahead, sid = shop()
+        return f"{templates['api_slots'].format(pid=data.ids[slug], sid=sid)}?date={day(ahead)}"
+
     makers = {
         "home": lambda: path("home"),
         "search": search,
@@ -151,6 +164,8 @@ def draw(data: MixData, size: int, *, zipf: float = 1.0, seed_value: int = 7) ->
     }
     if data.invoices:
         makers["invoice"] = invoice
+    if data.ids:
+        makers["api_slots"] = api_slots
 
     mixes = {}
     for key, make in makers.items():

@@ -377,6 +377,7 @@ READ_PAGES = [
     ("search", "search (city × category, some sorted or paged)", ""),
     ("provider", "provider page", ""),
     ("slots", "slot fragment (shop, service, day)", ""),
+    ("api_slots", "API slot list (shop, service, day)", ""),
     ("month", "month availability (booking page)", ""),
     ("wallet", "wallet history (bench provider, by page)", "provider"),
     ("invoice", "invoice PDF (bench provider's bookings)", "provider"),
@@ -427,6 +428,8 @@ def plan_rows(mixes: dict[str, list[str]]) -> list[Row]:
                 row.missing = "page not on this site"
             rows.append(row)
     rows.append(Row("booking POST (distinct free slots)", "book", "full", as_user="customer"))
+    rows.append(Row("API booking POST (distinct free slots)", "book", "full", "api_book",
+                    as_user="customer"))  # fmt: skip
     rows.append(Row("Django view, no middleware (ceiling, again at the end)", "ceiling", "bare"))
     return rows
 
@@ -492,10 +495,36 @@ def booking_posts(info, count: int) -> list[tuple[str, str, str]]:
     return [(f"/providers/{slug}/book/{sid}/confirm/", day, at) for slug, sid, day, at in slots]
 
 
-def measure_booking(args, server: Server, sessions, row: Row, posts: list, *, runs: int) -> int:
+def api_booking_posts(info, count: int) -> list[tuple[str, str, str]]:
+    """``count`` distinct free slots as (service id, day, time), for the API's booking POST."""
+    from bench import seed as seeding
+
+    slots = seeding.free_booking_slots(info, count, seed_value=random.randrange(1 << 30))
+    return [(str(sid), day, at) for _slug, sid, day, at in slots]
+
+
+def api_sessions(emails: list[str]) -> list[tuple[str, str]]:
+    """An access token for each customer (as /api/v1/auth/login/ gives one to a device of
+    theirs), as ("Bearer <token>", "") pairs: api_book.lua's users file."""
+    from accounts.authentication import tokens_issue
+    from accounts.models import Device, User
+
+    pairs = []
+    for user in User.objects.filter(email__in=emails).order_by("id"):
+        device_id = f"bench-{user.pk:026d}"
+        Device.objects.get_or_create(user=user, device_id=device_id,
+                                     defaults={"user_agent": "bench"})  # fmt: skip
+        access = tokens_issue(user=user, device_id=device_id, otp=False)["access"]
+        pairs.append((f"Bearer {access}", ""))
+    return pairs
+
+
+def measure_booking(args, server: Server, sessions, row: Row, posts: list, *, runs: int,
+                    script: str = "book.lua", target: str = "") -> int:  # fmt: skip
     """POST bookings of distinct free slots (``posts``, shared out between the runs); count the
     rows actually created and any slot of the shops and days booked that holds more active
-    bookings than the shop's capacity. Returns the bookings made."""
+    bookings than the shop's capacity. Returns the bookings made. ``script`` api_book.lua
+    posts to the API (``target``: its path) with ``sessions`` of access tokens."""
     from django.db import connection
     from django.db.models import Max
 
@@ -519,8 +548,14 @@ def measure_booking(args, server: Server, sessions, row: Row, posts: list, *, ru
         run = wrk(
             server.base + "/",
             args,
-            script="book.lua",
-            extra=[str(slots_file), str(users_file), str(threads), origin, secrets.token_hex(6)],
+            script=script,
+            extra=[
+                str(slots_file),
+                str(users_file),
+                str(threads),
+                target or origin,
+                secrets.token_hex(6),
+            ],  # fmt: skip
             duration=args.duration,
             threads=threads,
         )
@@ -901,7 +936,14 @@ def main() -> None:
             server = servers[row.server]
             log(f"-- {row.name} (cache {row.cache})")
             headers = {"Cookie": cookies[row.as_user]} if row.as_user else {}
-            if row.kind == "book":
+            if row.kind == "book" and row.key == "api_book":
+                from django.urls import reverse
+
+                tokens = api_sessions(customers)  # fresh: access tokens live minutes
+                measure_booking(args, server, tokens, row, api_booking_posts(info, 30_000),
+                                runs=max(args.repeat, 1), script="api_book.lua",
+                                target=reverse("api:bookings-list"))  # fmt: skip
+            elif row.kind == "book":
                 runs = max(args.repeat, 1)
                 posts = booking_posts(info, 40_000)
                 spare = posts[len(posts) * runs // (runs + 1) :]  # for the timed run

@@ -17,6 +17,7 @@ ROOT_URLCONF = "bench.urls"
 # One client address (127.0.0.1) drives the whole load: per-IP and per-user rate limits would
 # measure the limiter, not the page. Everything else is production as deployed.
 RATELIMIT_ENABLE = False
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405 (the API's)
 
 if os.environ.get("BENCH_CACHE", "on") == "off":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

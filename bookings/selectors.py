@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
@@ -18,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from accounts.access import check_private_access
+from providers import caching
 from providers import selectors as provider_selectors
 from providers.models import Category, Provider, Service, WorkingHours
 from wallet import services as wallet_services
@@ -292,6 +294,11 @@ def booking_days(provider: Provider) -> list[date]:
     return [today + timedelta(days=i) for i in range(provider.max_days_ahead + 1)]
 
 
+def month_booking_days(provider: Provider, month: date) -> list[date]:
+    """The days of ``month`` (any date in it) that ``provider`` takes bookings for."""
+    return [d for d in booking_days(provider) if (d.year, d.month) == (month.year, month.month)]
+
+
 def month_availability(
     service: Service,
     days: list[date],
@@ -313,6 +320,48 @@ def month_availability(
         taken_by_day=taken,
         now=now,
     )
+
+
+def month_free_counts(
+    service: Service,
+    days: list[date],
+    *,
+    now: datetime | None = None,
+    exclude_id: int | None = None,
+) -> dict[date, tuple[str, int]]:
+    """``month_availability`` with the number of free start times of each day: the same two
+    queries, the same rules (``slots``)."""
+    if not days:
+        return {}
+    provider = service.provider
+    now = now or local_now()
+    first, last = min(days), max(days)
+    taken = taken_by_provider_day([provider.pk], first, last, exclude_id=exclude_id)[provider.pk]
+    schedule = schedule_for(provider, first, last)
+    states = slots.days_with_free_slots(
+        days=days,
+        schedule=schedule,
+        duration=service.duration_minutes,
+        taken_by_day=taken,
+        now=now,
+    )
+    return {
+        day: (
+            state,
+            len(
+                slots.free_slots(
+                    day=day,
+                    schedule=schedule,
+                    duration=service.duration_minutes,
+                    taken=taken.get(day, ()),
+                    now=now,
+                )
+            )
+            if state == "free"
+            else 0,
+        )
+        for day, state in states.items()
+    }
 
 
 def public_providers() -> QuerySet[Provider]:
@@ -424,6 +473,16 @@ def next_free_slots(
     return result
 
 
+def with_next_free(providers: list[Provider]) -> list[Provider]:
+    """``providers`` (one page of search results), each with its price range and service count
+    (``with_service_summary``) and ``next_free`` set: its exact next free time
+    (``next_free_slots``), worked out for these shops only."""
+    next_free = next_free_slots(providers, shortest=with_service_summary(providers))
+    for provider in providers:
+        provider.next_free = next_free.get(provider.pk)
+    return providers
+
+
 def provider_services(provider: Provider) -> QuerySet[Service]:
     return provider.services.filter(is_active=True).order_by("service_name")
 
@@ -431,6 +490,15 @@ def provider_services(provider: Provider) -> QuerySet[Service]:
 def category_choices() -> list[tuple[str, str]]:
     """(slug, name) of the active categories, in their display order."""
     return list(Category.objects.filter(is_active=True).values_list("slug", "name"))
+
+
+def search_choices() -> tuple[list[tuple[str, str]], list[str]]:
+    """The search form's category and city choices (caching.SEARCH_CHOICES_KEY)."""
+    choices = cache.get(caching.SEARCH_CHOICES_KEY)
+    if choices is None:
+        choices = (category_choices(), cities())
+        cache.set(caching.SEARCH_CHOICES_KEY, choices, caching.SEARCH_CHOICES_TTL)
+    return choices
 
 
 def cities() -> list[str]:
@@ -447,8 +515,54 @@ def customer_appointments(user) -> QuerySet[Appointment]:
     )
 
 
+def customer_upcoming(user) -> QuerySet[Appointment]:
+    """The customer's active bookings from today on, soonest first."""
+    return (
+        customer_appointments(user)
+        .filter(booking_date__gte=local_now().date(), status__in=Appointment.ACTIVE_STATUSES)
+        .order_by("booking_date", "slot_time")
+    )
+
+
+def customer_past(user) -> QuerySet[Appointment]:
+    """Everything else of the customer's (past, cancelled, completed...), latest first."""
+    return (
+        customer_appointments(user)
+        .exclude(pk__in=customer_upcoming(user).values("pk"))
+        .order_by("-booking_date", "-slot_time")
+    )
+
+
 def provider_appointments(provider: Provider) -> QuerySet[Appointment]:
     return Appointment.objects.filter(provider=provider).select_related("service", "customer")
+
+
+def provider_day_bookings(
+    provider: Provider,
+    *,
+    day: date,
+    status: str = "",
+    service: Service | None = None,
+    q: str = "",
+) -> QuerySet[Appointment]:
+    """The provider's bookings of ``day`` in serving order (slot time, then token), filtered by
+    status, service and a customer name, email or token number (``q``)."""
+    rows = provider_appointments(provider)
+    if status:
+        rows = rows.filter(status=status)
+    if service:
+        rows = rows.filter(service=service)
+    term = (q or "").strip()
+    if term:
+        match = (
+            Q(customer__name__icontains=term)
+            | Q(customer__email__icontains=term)
+            | Q(walk_in_name__icontains=term)
+        )
+        if term.isdigit():
+            match |= Q(token_number=int(term))
+        rows = rows.filter(match)
+    return rows.filter(booking_date=day).order_by("slot_time", "token_number")
 
 
 def prefetch_hours() -> Prefetch:
@@ -552,6 +666,30 @@ def queue_place(
         minutes,
         minutes > FAR_MINUTES,
     )
+
+
+@dataclass(frozen=True)
+class AppointmentQueue:
+    """The live queue as one booking's customer sees it (only today, only while active)."""
+
+    show: bool
+    now_serving: int = 0
+    place: QueuePlace | None = None
+
+
+def appointment_queue(appointment: Appointment) -> AppointmentQueue:
+    if appointment.booking_date != timezone.localdate() or not appointment.is_active:
+        return AppointmentQueue(show=False)
+    status = queue_status(appointment.provider)
+    return AppointmentQueue(
+        show=True, now_serving=status.now_serving, place=queue_place(appointment, status)
+    )
+
+
+def viewer_roles(appointment: Appointment, user) -> tuple[bool, bool]:
+    """(is its customer, is its provider) for a user allowed to see ``appointment``."""
+    is_customer = appointment.customer_id is not None and appointment.customer_id == user.pk
+    return is_customer, appointment.provider.user_id == user.pk
 
 
 def booking_documents(appointment: Appointment, *, for_shop: bool) -> list[Invoice]:

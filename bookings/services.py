@@ -18,6 +18,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from providers.models import Provider, Service
@@ -53,6 +54,15 @@ class InvalidTransition(BookingError):
 
 class BookingNotAllowed(BookingError):
     pass
+
+
+class IdempotencyKeyReused(BookingError):
+    """A one-time key sent again with a different request than the one it was first used for."""
+
+    default_message = gettext_lazy(
+        "This request key was already used for a different booking. "
+        "Send a new key for a new request."
+    )
 
 
 class FeeNotPaid(BookingError):
@@ -144,6 +154,17 @@ def slot_refusal(reason: slots.Unbookable, provider: Provider) -> BookingError:
     if reason == Reason.TAKEN:
         return SlotUnavailable()
     return BookingNotAllowed(messages[reason] % params)
+
+
+def day_slots_explained(
+    service: Service, day: date, *, exclude_id: int | None = None
+) -> tuple[list, str]:
+    """The free slots of ``day`` for ``service`` and, when there are none, why in the words
+    the booking service refuses with (``slot_refusal``): a read, two queries."""
+    free, reason = selectors.day_slots_or_reason(service, day, exclude_id=exclude_id)
+    if reason is not None:
+        return [], slot_refusal(reason, service.provider).message
+    return free, ""
 
 
 def _check_slot(
@@ -264,6 +285,7 @@ def appointment_book(
     walk_in_mobile: str = "",
     customer_note: str = "",
     idempotency_key: str | None = None,
+    require_same_request: bool = False,
 ) -> Appointment:
     """Book ``service`` at ``booking_date`` ``slot_time`` and give it the next token.
 
@@ -275,7 +297,40 @@ def appointment_book(
     tap, back button, retry) answers with the booking it already made, untouched. Repeats are
     found under the provider lock; the unique (customer, key) constraint is the backstop: its
     collision is answered the same way once the failed attempt has rolled back.
+
+    ``require_same_request`` (the API's ``Idempotency-Key``): a key whose booking is for
+    another service, day or time raises ``IdempotencyKeyReused`` instead (nothing is written).
     """
+    made = _book_once(
+        customer=customer,
+        service=service,
+        booking_date=booking_date,
+        slot_time=slot_time,
+        created_by=created_by,
+        walk_in_name=walk_in_name,
+        walk_in_mobile=walk_in_mobile,
+        customer_note=customer_note,
+        idempotency_key=idempotency_key,
+    )
+    if require_same_request and idempotency_key:
+        asked = (service.pk, booking_date, slot_time)
+        if (made.service_id, made.booking_date, made.slot_time) != asked:
+            raise IdempotencyKeyReused()
+    return made
+
+
+def _book_once(
+    *,
+    customer: User | None,
+    service: Service,
+    booking_date: date,
+    slot_time: time,
+    created_by: User | None,
+    walk_in_name: str,
+    walk_in_mobile: str,
+    customer_note: str,
+    idempotency_key: str | None,
+) -> Appointment:
     try:
         return _book(
             customer=customer,
@@ -388,6 +443,7 @@ def walk_in_book(
     slot_time: time,
     actor: User,
     idempotency_key: str | None = None,
+    require_same_request: bool = False,
 ) -> Appointment:
     """A booking made at the counter for today; it takes the next token like any other.
     The walk-in form's one-time key makes its repeat answer with the same token."""
@@ -402,6 +458,7 @@ def walk_in_book(
         walk_in_name=name,
         walk_in_mobile=mobile,
         idempotency_key=idempotency_key,
+        require_same_request=require_same_request,
     )
 
 
@@ -713,6 +770,15 @@ def _turn_near(waiting: list[Appointment]) -> None:
         ).update(turn_near_sent_at=timezone.now())
         if claimed:
             _notify(appointment.pk, "turn_near", None)
+
+
+# A provider's one-click actions on a booking (pages and API alike): the service and the
+# message it answers with. Lazy: built at import, shown in each request's language.
+PROVIDER_ACTIONS = {
+    "confirm": (appointment_confirm, gettext_lazy("Token %(token)s is confirmed.")),
+    "complete": (appointment_complete, gettext_lazy("Token %(token)s is marked completed.")),
+    "no_show": (appointment_no_show, gettext_lazy("Token %(token)s is marked as a no-show.")),
+}
 
 
 @transaction.atomic

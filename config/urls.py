@@ -28,6 +28,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("offline/", pwa.offline, name="offline"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("portal/", include("providers.urls")),

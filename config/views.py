@@ -78,6 +78,11 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 def _error(request: HttpRequest, status: int, template: str) -> HttpResponse:
+    from .api import is_api_request, problem_json_response
+
+    if is_api_request(request):
+        codes = {400: "parse_error", 403: "permission_denied", 404: "not_found", 429: "throttled"}
+        return problem_json_response(request, status, code=codes.get(status, "error"))
     return render(request, template, status=status)
 
 
@@ -120,6 +125,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     from django.template import loader
 
+    from .api import is_api_request, problem_json_response
+
+    if is_api_request(request):
+        if database_unreachable(sys.exc_info()[1]):
+            response = problem_json_response(request, 503, code="unavailable")
+            response["Retry-After"] = "30"
+            return response
+        return problem_json_response(request, 500, code="server_error")
     if database_unreachable(sys.exc_info()[1]):
         body = loader.get_template("errors/503.html").render({})
         return HttpResponse(body, status=503, headers={"Retry-After": "30"})

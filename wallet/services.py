@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from providers.models import Provider
@@ -157,6 +158,15 @@ class TopUpFormUsed(PaymentError):
 
 class InvalidSignature(PaymentError):
     """A callback or webhook whose signature does not verify: nothing was written."""
+
+
+# What the add-money page and the API say when the gateway fails (``GatewayError``) or a
+# payment cannot be verified. Lazy: shown in each request's language.
+GATEWAY_DOWN_MESSAGE = gettext_lazy(
+    "The payment service is not answering right now. Please try again."
+)
+PAYMENTS_UNAVAILABLE_MESSAGE = gettext_lazy("Payments are unavailable right now. Please try later.")
+VERIFY_FAILED_MESSAGE = gettext_lazy("We could not verify this payment.")
 
 
 def to_paise(amount: Decimal) -> int:

@@ -196,9 +196,7 @@ class TopUpView(ProviderRequiredMixin, FormView):
             logger.error(
                 "wallet: could not create an order for provider %s: %s", self.provider.pk, exc
             )
-            form.add_error(
-                None, _("The payment service is not answering right now. Please try again.")
-            )
+            form.add_error(None, services.GATEWAY_DOWN_MESSAGE)
             return self.form_invalid(form)
         return redirect("wallet:checkout", order_id=payment.order_id)
 
@@ -278,11 +276,9 @@ class CallbackView(ProviderRequiredMixin, View):
                 ip=client_ip(request),
             )
         except services.InvalidSignature:
-            return self._failed(order_id, _("We could not verify this payment."), status=400)
+            return self._failed(order_id, services.VERIFY_FAILED_MESSAGE, status=400)
         except GatewayError:
-            return self._failed(
-                order_id, _("Payments are unavailable right now. Please try later."), status=503
-            )
+            return self._failed(order_id, services.PAYMENTS_UNAVAILABLE_MESSAGE, status=503)
         messages.success(
             request,
             _("₹%(amount)s added to your wallet.") % {"amount": payment.amount},

@@ -407,3 +407,47 @@ def test_same_provider_confirm_from_two_threads_charges_once(time_machine):
     results = _twice_together(post)
     assert results == ["Token 1 is confirmed.", "Token 1 is confirmed."]
     assert _fees(shop) == 1
+
+
+# --- the strict key (the API's Idempotency-Key) ------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frozen")
+def test_strict_key_repeat_returns_the_first_booking_and_other_request_is_refused(service):
+    customer = CustomerFactory()
+
+    def book(at):
+        return services.appointment_book(
+            customer=customer,
+            service=service,
+            booking_date=date(2026, 12, 8),
+            slot_time=at,
+            idempotency_key=KEY,
+            require_same_request=True,
+        )
+
+    first = book(time(10))
+    assert book(time(10)).pk == first.pk
+    with pytest.raises(services.IdempotencyKeyReused):
+        book(time(11))
+    assert Appointment.objects.filter(customer=customer).count() == 1
+    # The lenient (web form) key keeps answering with the first booking.
+    again = services.appointment_book(
+        customer=customer,
+        service=service,
+        booking_date=date(2026, 12, 8),
+        slot_time=time(11),
+        idempotency_key=KEY,
+    )
+    assert again.pk == first.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("frozen")
+def test_day_slots_explained_gives_the_booking_services_words(service):
+    free, message = services.day_slots_explained(service, date(2026, 12, 13))  # a Sunday
+    assert free == []
+    assert "closed on this day" in message
+    free, message = services.day_slots_explained(service, date(2026, 12, 8))
+    assert free and message == ""

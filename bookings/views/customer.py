@@ -29,10 +29,6 @@ from ..models import Appointment
 from .discovery import bookable_service, calendar_days, day_from, slot_context
 
 
-def _is_customer_of(appointment: Appointment, user) -> bool:
-    return appointment.customer_id is not None and appointment.customer_id == user.pk
-
-
 def safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -100,25 +96,16 @@ def confirm(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_bookings(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    mine = selectors.customer_appointments(request.user)
-    upcoming = mine.filter(
-        booking_date__gte=today, status__in=Appointment.ACTIVE_STATUSES
-    ).order_by("booking_date", "slot_time")
-    past = mine.exclude(pk__in=upcoming.values("pk")).order_by("-booking_date", "-slot_time")
-    page = Paginator(past, 20).get_page(request.GET.get("page"))
+    upcoming = selectors.customer_upcoming(request.user)
+    page = Paginator(selectors.customer_past(request.user), 20).get_page(request.GET.get("page"))
     return render(request, "bookings/my_bookings.html", {"upcoming": upcoming, "past_page": page})
 
 
 def _queue_context(appointment: Appointment) -> dict:
-    if appointment.booking_date != timezone.localdate() or not appointment.is_active:
+    queue = selectors.appointment_queue(appointment)
+    if not queue.show:
         return {"show_queue": False}
-    status = selectors.queue_status(appointment.provider)
-    return {
-        "show_queue": True,
-        "now_serving": status.now_serving,
-        "place": selectors.queue_place(appointment, status),
-    }
+    return {"show_queue": True, "now_serving": queue.now_serving, "place": queue.place}
 
 
 @login_required
@@ -126,8 +113,7 @@ def _queue_context(appointment: Appointment) -> dict:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = selectors.appointment_for_viewer(user=request.user, pk=pk)
-    is_customer = _is_customer_of(appointment, request.user)
-    is_provider = appointment.provider.user_id == request.user.pk
+    is_customer, is_provider = selectors.viewer_roles(appointment, request.user)
     response = render(
         request,
         "bookings/appointment_detail.html",
@@ -197,8 +183,7 @@ def invoice(request: HttpRequest, pk: int) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Cancel, by the customer (before the cut-off) or the business (with a reason)."""
     appointment = selectors.appointment_for_viewer(user=request.user, pk=pk)
-    is_customer = _is_customer_of(appointment, request.user)
-    is_provider = appointment.provider.user_id == request.user.pk
+    is_customer, is_provider = selectors.viewer_roles(appointment, request.user)
     if not (is_customer or is_provider):
         raise Http404
     form = CancelForm(request.POST or None, reason_required=not is_customer)
@@ -239,8 +224,8 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 def reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a booking to another free slot (the customer, before the cut-off; or the business)."""
     appointment = selectors.appointment_for_viewer(user=request.user, pk=pk)
-    is_customer = _is_customer_of(appointment, request.user)
-    if not (is_customer or appointment.provider.user_id == request.user.pk):
+    is_customer, is_provider = selectors.viewer_roles(appointment, request.user)
+    if not (is_customer or is_provider):
         raise Http404
     if request.method == "POST":
         form = SlotForm(request.POST)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -41,7 +40,7 @@ def search(request: HttpRequest) -> HttpResponse:
     ``{% cache %}`` fragment for ``caching.SEARCH_RESULTS_TTL`` seconds, so their cards (and
     each shop's next free time) may trail a booking by that long; anything else is worked out
     on each request. The page is only computed when the template needs it (a cache miss)."""
-    categories, cities = _search_choices()
+    categories, cities = selectors.search_choices()
     data, unknown_city = _known_city(request.GET, cities)
     form = SearchForm(data or None, categories=categories, cities=cities)
     params = selectors.SearchParams()
@@ -95,15 +94,6 @@ def _known_city(query, cities: list[str]):
     return data, city[:100]
 
 
-def _search_choices() -> tuple[list[tuple[str, str]], list[str]]:
-    """The search form's category and city choices (caching.SEARCH_CHOICES_KEY)."""
-    choices = cache.get(caching.SEARCH_CHOICES_KEY)
-    if choices is None:
-        choices = (selectors.category_choices(), selectors.cities())
-        cache.set(caching.SEARCH_CHOICES_KEY, choices, caching.SEARCH_CHOICES_TTL)
-    return choices
-
-
 def _search_page(params: selectors.SearchParams, page_number: str) -> Page:
     """One page of matching providers, each with its exact next free time."""
     # Sorted in SQL ("soonest" by the minutely next_free_at); each card shows its shop's exact
@@ -119,12 +109,7 @@ def _search_page(params: selectors.SearchParams, page_number: str) -> Page:
         page = Page(first[:PAGE_SIZE], 1, paginator)
     else:
         page = paginator.get_page(page_number)
-    providers = list(page.object_list)
-    shortest = selectors.with_service_summary(providers)
-    next_free = selectors.next_free_slots(providers, shortest=shortest)
-    for provider in providers:
-        provider.next_free = next_free.get(provider.pk)
-    page.object_list = providers
+    page.object_list = selectors.with_next_free(list(page.object_list))
     return page
 
 
@@ -247,11 +232,8 @@ def slot_context(service: Service, day: date | None, *, exclude_id: int | None =
     the rule the booking service applies too, in its words)."""
     if day is None:
         return {"day": None, "slots": []}
-    free, reason = selectors.day_slots_or_reason(service, day, exclude_id=exclude_id)
-    if reason is not None:
-        message = services.slot_refusal(reason, service.provider).message
-        return {"day": day, "slots": [], "no_slots_reason": message}
-    return {"day": day, "slots": free, "no_slots_reason": ""}
+    free, message = services.day_slots_explained(service, day, exclude_id=exclude_id)
+    return {"day": day, "slots": free, "no_slots_reason": message}
 
 
 @require_GET

@@ -8,14 +8,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import TemplateView
 from django_ratelimit.decorators import ratelimit
@@ -93,26 +91,13 @@ def provider_bookings(request: HttpRequest, provider: Provider) -> HttpResponse:
     """The provider's bookings of one day (today by default), with filters."""
     form = ProviderBookingsFilterForm(request.GET or None, provider=provider)
     today = timezone.localdate()
-    day = today
-    rows = selectors.provider_appointments(provider)
+    filters = {}
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        day = data["date"] or today
-        if data["status"]:
-            rows = rows.filter(status=data["status"])
-        if data["service"]:
-            rows = rows.filter(service=data["service"])
-        if data["q"]:
-            term = data["q"].strip()
-            match = (
-                Q(customer__name__icontains=term)
-                | Q(customer__email__icontains=term)
-                | Q(walk_in_name__icontains=term)
-            )
-            if term.isdigit():
-                match |= Q(token_number=int(term))
-            rows = rows.filter(match)
-    rows = rows.filter(booking_date=day).order_by("slot_time", "token_number")  # serving order
+        filters = {k: form.cleaned_data[k] for k in ("status", "service", "q")}
+        day = form.cleaned_data["date"] or today
+    else:
+        day = today
+    rows = selectors.provider_day_bookings(provider, day=day, **filters)  # serving order
     return render(
         request,
         "bookings/provider_bookings.html",
@@ -129,27 +114,13 @@ def provider_bookings(request: HttpRequest, provider: Provider) -> HttpResponse:
     )
 
 
-# Lazy: the messages are built at import and shown in each request's language.
-ACTIONS = {
-    "confirm": (services.appointment_confirm, gettext_lazy("Token %(token)s is confirmed.")),
-    "complete": (
-        services.appointment_complete,
-        gettext_lazy("Token %(token)s is marked completed."),
-    ),
-    "no_show": (
-        services.appointment_no_show,
-        gettext_lazy("Token %(token)s is marked as a no-show."),
-    ),
-}
-
-
 @provider_required
 @require_POST
 def provider_action(request: HttpRequest, pk: int, action: str, provider: Provider):
-    if action not in ACTIONS:
+    if action not in services.PROVIDER_ACTIONS:
         raise Http404
     appointment = get_object_or_404(Appointment, pk=pk, provider=provider)
-    function, done = ACTIONS[action]
+    function, done = services.PROVIDER_ACTIONS[action]
     form = ActionForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

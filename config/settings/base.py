@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "phonenumber_field",
     "post_office",
+    "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "corsheaders",
     # ours, in import order
     "accounts",
     "providers",
@@ -60,6 +64,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that can answer (whitenoise, common): CORS headers on /api/ only.
+    "corsheaders.middleware.CorsMiddleware",
     # django-csp's policy (built once per setting) and Permissions-Policy, each by its
     # package's code, in one layer (config.middleware).
     "config.middleware.SecurityHeadersMiddleware",
@@ -564,3 +570,90 @@ CELERY_BEAT_SCHEDULE["adminpanel-fraud-scan"] = {
     "task": "adminpanel.tasks.fraud_scan",
     "schedule": timedelta(minutes=env.int("FRAUD_SCAN_EVERY_MINUTES", default=15)),
 }
+
+# --- JSON API (/api/v1/, the mobile apps) -------------------------------------------------
+# JWT only (no session auth: no CSRF to think about, the web pages keep their own sessions).
+# Shared pieces live in config.api (errors, paging, throttles); each app's serializers.py and
+# api.py hold its endpoints, mounted by config.api_urls.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.CursorPagination",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.api.IPRateThrottle",
+        "config.api.UserRateThrottle",
+        "config.api.ScopedRateThrottle",
+    ],
+    # Per client IP (accounts.ip.client_ip, proxy-aware), per signed-in user, and per scope
+    # (views with ``throttle_scope``, e.g. "auth"), all failing open when the cache is down.
+    "DEFAULT_THROTTLE_RATES": {
+        "ip": env("API_THROTTLE_IP", default="600/min"),
+        "user": env("API_THROTTLE_USER", default="300/min"),
+        "auth": env("API_THROTTLE_AUTH", default="30/min"),
+        # The booking and payment pages' own limits (django-ratelimit there), per user.
+        "booking": env("API_THROTTLE_BOOKING", default="30/min"),
+        "payment": env("API_THROTTLE_PAYMENT", default="30/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.problem_exception_handler",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_ACCESS_TOKEN_MINUTES = min(env.int("API_ACCESS_TOKEN_MINUTES", default=10), 15)
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=API_ACCESS_TOKEN_MINUTES),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("API_REFRESH_TOKEN_DAYS", default=30)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+    "ALGORITHM": "HS256",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "TOKEN_REFRESH_SERIALIZER": "accounts.serializers.TokenRefreshSerializer",
+}
+if env("API_JWT_SIGNING_KEY", default=""):
+    SIMPLE_JWT["SIGNING_KEY"] = env("API_JWT_SIGNING_KEY")
+# An "otp challenge" (password passed, second factor pending) is valid this many seconds.
+API_OTP_CHALLENGE_SECONDS = env.int("API_OTP_CHALLENGE_SECONDS", default=300)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BookMyToken API",
+    "DESCRIPTION": (
+        "JSON API for the BookMyToken mobile apps. Sign in at /api/v1/auth/login/, send the "
+        "access token as `Authorization: Bearer <token>`, refresh it at "
+        "/api/v1/auth/token/refresh/. Errors are RFC 9457 problem details "
+        "(application/problem+json)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AppointmentStatusEnum": "bookings.models.Appointment.Status",
+        "ProviderStatusEnum": "providers.models.Provider.Status",
+        "PaymentStatusEnum": "wallet.models.Payment.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.cursor_parameters_hook",
+        "config.api.problem_responses_hook",
+        "config.api.database_neutral_hook",
+    ],
+}
+# CORS (django-cors-headers) for a Flutter web build: only these origins, only under /api/.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "user-agent",
+)
+CORS_EXPOSE_HEADERS = ("Retry-After", "Content-Language")
