@@ -105,6 +105,7 @@ class Provider(models.Model):
         ),
         output_field=models.BooleanField(),
         db_persist=True,
+        verbose_name=_("approved"),
     )
     rejection_reason = models.CharField(_("reason"), max_length=500, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
