@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+# Test processes (pytest-xdist): one per core.
+PYTEST_WORKERS ?= auto
 
 .PHONY: run test install system-deps migrate seed lint format bench check-deploy clean messages openapi
 
@@ -38,7 +40,7 @@ run: seed
 
 test: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0 --settings=config.settings.test
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
