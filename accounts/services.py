@@ -67,6 +67,7 @@ def user_set_language(*, user: User, language: str) -> None:
     user.language = language
 
 
+@transaction.atomic
 def user_block(*, user: User, actor: User | None, reason: str) -> User:
     """Block a user: they cannot log in, and every session they have ends at its next request.
     Nobody blocks their own account (the admin action leaves the actor out)."""
