@@ -143,12 +143,6 @@ def recipients(appointment: Appointment, event: str) -> list[tuple[str, User]]:
     return found
 
 
-def language_for(user: User, *, actor_id: int | None = None, language: str = "") -> str:
-    """The user's own language where the account keeps one; else the one the actor was using
-    when they caused the event (for the actor); else the site's."""
-    return user.language_or(language if user.pk == actor_id else "")
-
-
 def _push_text(appointment: Appointment, event: str, audience: str) -> tuple[str, str]:
     a = appointment
     when = {
@@ -236,7 +230,8 @@ def queue_emails(
         email_on, push_on = (
             notification_channels(user=user, kinds=[kind])[kind] if kind else (True, False)
         )
-        with translation.override(language_for(user, actor_id=actor_id, language=language)):
+        # The recipient's saved language; else, for the person who acted, the page's.
+        with translation.override(user.language_or(language if user.pk == actor_id else "")):
             if email_on and user.email:
                 _message(appointment, event, audience, user.email).send()
                 emailed += 1
