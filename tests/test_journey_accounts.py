@@ -51,7 +51,8 @@ def test_visitor_signs_up_verifies_email_and_logs_in(journey):
 
     # No email yet? Send it again, with the keyboard.
     page.get_by_role("button", name="Send the link again").focus()
-    page.keyboard.press("Enter")
+    with page.expect_navigation():  # the form's POST: settle on the page it leads to
+        page.keyboard.press("Enter")
     journey.settle("verify-resent")
     assert "We have sent a new confirmation link to asha@example.in." in main.inner_text()
     assert len(delivered_mail()) == 2
