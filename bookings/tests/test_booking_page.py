@@ -52,6 +52,24 @@ def test_closed_and_full_days_are_announced_and_are_not_links(client, service):
     assert "?date=2026-12-09" not in html
 
 
+def test_day_names_and_notes_are_in_the_visitors_language(client, service):
+    Provider.objects.filter(pk=service.provider_id).update(capacity=1)
+    services.appointment_book(
+        customer=CustomerFactory(), service=service, booking_date=date(2026, 12, 8),
+        slot_time=time(10),
+    )  # fmt: skip
+    url = reverse("bookings:book", args=[service.provider.slug, service.pk])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="hi").text
+    link = re.search(
+        r'<a class="btn day-cell[^"]*" href="\?date=2026-12-08#times".*?</a>', html, re.S
+    )
+    assert link, "Tuesday is not a link to its times"
+    assert "15 खाली" in visible(link.group(0))
+    assert ", 15 खाली</span>" in link.group(0)
+    assert ", बंद</span>" in html  # Sunday 13 December, closed
+    assert "15 free" not in html
+
+
 def test_a_chosen_day_shows_its_times_as_buttons_under_a_focusable_heading(client, service):
     url = reverse("bookings:book", args=[service.provider.slug, service.pk])
     html = client.get(url, {"date": "2026-12-08"}).text

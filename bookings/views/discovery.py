@@ -17,6 +17,8 @@ from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET
 
 from providers import caching
@@ -192,16 +194,19 @@ def day_from(request: HttpRequest) -> tuple[date | None, DayForm | None]:
 @dataclass(frozen=True, slots=True)
 class CalendarDay:
     """One cell of the day calendar with its strings worked out in Python: a month of cells
-    costs the template a few attribute lookups each instead of several ``date`` filters."""
+    costs the template a few attribute lookups each instead of several ``date`` filters and
+    two ``blocktranslate`` tags."""
 
     date: date
     state: str  # "free", "closed", "full" or "unavailable" (slots.days_availability)
-    free: int  # free start times, for the accessible name "Tuesday 1 December, 12 free"
+    free: int  # free start times
     current: bool  # the day whose slots are shown
     iso: str
     weekday: str  # "Tue" in the visitor's language, escaped
     day_month: str  # "1 Dec", escaped
     long: str  # "Tuesday 1 December", escaped
+    name: str  # the accessible name: "Tuesday 1 December, 12 free" (or closed, full), escaped
+    note: str  # the visible third line: "12 free", "Closed" or "Full", escaped
 
 
 @lru_cache(maxsize=2048)
@@ -217,14 +222,33 @@ def _day_labels(day: date, language: str | None) -> tuple[str, str, str, str]:
         )
 
 
+def _day_state_labels(long: str, state: str, free: int) -> tuple[str, str]:
+    """A cell's accessible name and visible note in the active language. ``long`` is
+    escaped already and the catalogue's words are the site's own, so the result is safe, as
+    ``blocktranslate`` output is."""
+    if state == "free":
+        name = ngettext("%(long)s, %(n)s free", "%(long)s, %(n)s free", free)
+        note = ngettext("%(n)s free", "%(n)s free", free) % {"n": free}
+    elif state == "closed":
+        name, note = gettext("%(long)s, closed"), gettext("Closed")
+    elif state == "full":
+        name, note = gettext("%(long)s, fully booked"), gettext("Full")
+    else:
+        name, note = gettext("%(long)s, no times left"), gettext("Full")
+    return mark_safe(name % {"long": long, "n": free}), mark_safe(note)  # noqa: S308
+
+
 def calendar_days(
     days: dict[date, slots.DayAvailability], selected: date | None = None
 ) -> list[CalendarDay]:
     language = translation.get_language()
-    return [
-        CalendarDay(d, a.state, a.free, d == selected, *_day_labels(d, language))
-        for d, a in sorted(days.items())
-    ]
+    cells = []
+    for d, a in sorted(days.items()):
+        iso, weekday, day_month, long = _day_labels(d, language)
+        name, note = _day_state_labels(long, a.state, a.free)
+        labels = (iso, weekday, day_month, long, name, note)
+        cells.append(CalendarDay(d, a.state, a.free, d == selected, *labels))
+    return cells
 
 
 def slot_context(service: Service, day: date | None, *, exclude_id: int | None = None) -> dict:
