@@ -110,6 +110,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # {% include_shared %}: the chrome every visitor shares, rendered once per process.
+            "libraries": {"fragments": "config.fragments"},
         },
     },
 ]
