@@ -700,7 +700,7 @@ def booking_documents(appointment: Appointment, *, for_shop: bool) -> list[Invoi
         kinds.append(Invoice.Kind.BOOKING_FEE)
     return list(
         Invoice.objects.filter(reference_id=appointment.fee_reference, kind__in=kinds)
-        .only("pk", "number", "kind", "doc_type", "issued_at")
+        .only("pk", "number", "kind", "doc_type", "issued_at", "financial_year", "pdf")
         .order_by("issued_at", "id")
     )
 

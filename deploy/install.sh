@@ -34,6 +34,9 @@ chmod 0755 "$APP_DIR"
 # STATIC_ROOT (collectstatic writes, nginx reads) and MEDIA_ROOT (uploads; the units'
 # ReadWritePaths, which systemd refuses to start without: status 226/NAMESPACE).
 install -d -o "$APP_USER" -g "$group" -m 0755 "$APP_DIR/staticfiles" "$APP_DIR/media"
+# DOCUMENTS_ROOT (stored invoice PDFs, the web unit's ReadWritePaths): the app user's only; the
+# views that check who may read a document serve it, never nginx.
+install -d -o "$APP_USER" -g "$group" -m 0700 "$APP_DIR/documents"
 
 # The settings hold every secret: readable by the app user only. An unreadable .env stops the
 # app rather than letting it fall back to local settings, so the owner matters as much as the mode.

@@ -36,7 +36,8 @@ fail() { say "FAIL: $*"; exit 1; }
 for var in $(compgen -e); do
   case "$var" in
     DJANGO_* | DATABASE_URL | REDIS_URL | CELERY_* | EMAIL_URL | SECRET_KEY | ALLOWED_HOSTS | \
-      GUNICORN_* | SITE_URL | RAZORPAY_* | STATIC_ROOT | MEDIA_ROOT | TRUSTED_PROXY_COUNT) unset "$var" ;;
+      GUNICORN_* | SITE_URL | RAZORPAY_* | STATIC_ROOT | MEDIA_ROOT | DOCUMENTS_ROOT | \
+      TRUSTED_PROXY_COUNT) unset "$var" ;;
   esac
 done
 
@@ -630,7 +631,7 @@ say "restored dump serves the site: ok"
 
 # === Deploying a new version (install.sh a second time, restart, check) =====================
 snapshot() {
-  find "$APP/.env" "$APP/media" "$APP/staticfiles" "$STATE_DIR" "$BACKUP_DIR" "$LOG_DIR" \
+  find "$APP/.env" "$APP/media" "$APP/documents" "$APP/staticfiles" "$STATE_DIR" "$BACKUP_DIR" "$LOG_DIR" \
     "$ACME_DIR" "$ETC_DIR/cron.d" "$ETC_DIR/logrotate.d" -maxdepth 0 -printf '%p %u %g %m\n'
   cat "$ETC_DIR/cron.d/bookmytoken" "$ETC_DIR/logrotate.d/bookmytoken"
 }

@@ -3,14 +3,17 @@
 Issuing (numbering and storing the snapshot) is ``wallet.services.invoice_issue`` /
 ``credit_note_issue``; this module builds the parties and tax of a snapshot and lays a stored
 snapshot out as a PDF (``templates/wallet/document.html``, django-weasyprint). The PDF is a
-function of the snapshot alone: no model is read while rendering it.
+function of the snapshot alone: no model is read while rendering it. It is rendered once, on
+the first download, and kept in ``Invoice.pdf`` (``document_pdf_content``).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -19,6 +22,8 @@ from providers.models import Provider
 from providers.templatetags.money import format_inr
 
 from .models import Invoice
+
+logger = logging.getLogger(__name__)
 
 PAISE = Decimal("0.01")
 GST_RATE = Decimal("18")
@@ -218,14 +223,54 @@ def render_pdf(snapshot: dict) -> bytes:
     return DocumentPDF(None, DOCUMENT_TEMPLATE, context=context).rendered_content
 
 
+def document_pdf_content(document: Invoice) -> bytes:
+    """The document's PDF: the stored file if it has one, else rendered from the snapshot and
+    stored for the next download.
+
+    A render costs up to a second of CPU and an issued document never changes, so the first
+    render is kept. The name is recorded with a conditional update, never ``save()``: of two
+    first downloads racing, one records its file and the other deletes its own. A storage
+    that fails costs only the saving: the freshly rendered bytes are served all the same.
+    """
+    field = document.pdf
+    stored = field.name or ""
+    if stored:
+        try:
+            with field.storage.open(stored, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            # The row names a file the storage lacks (e.g. a database restored without its
+            # documents): render again and put it back.
+            logger.warning("Stored PDF %s of %s is missing; rendering it again", stored, document)
+        except Exception:
+            logger.warning("Could not read the stored PDF of %s", document, exc_info=True)
+            return render_pdf(document.snapshot)
+    content = render_pdf(document.snapshot)
+    try:
+        name = field.storage.save(
+            field.field.generate_filename(document, document.filename), ContentFile(content)
+        )
+    except Exception:
+        logger.warning("Could not store the PDF of %s", document, exc_info=True)
+        return content
+    if Invoice.objects.filter(pk=document.pk, pdf=stored).update(pdf=name):
+        field.name = name
+    else:  # another download recorded its file first: keep that one
+        try:
+            field.storage.delete(name)
+        except Exception:
+            logger.warning("Could not delete the spare PDF %s", name, exc_info=True)
+    return content
+
+
 def pdf_response(document: Invoice) -> HttpResponse:
-    """The document as a downloadable PDF named after its number. Reads nothing, writes
-    nothing: everything comes from ``document.snapshot``. An invoice numbered before
-    snapshots existed has none until ``manage.py documents_backfill`` gives it one."""
-    if not document.snapshot:
+    """The document as a downloadable PDF named after its number (``document_pdf_content``).
+    An invoice numbered before snapshots existed has none until ``manage.py
+    documents_backfill`` gives it one."""
+    if not document.pdf and not document.snapshot:
         raise Http404(_("This document is being prepared. Please try again later."))
     return HttpResponse(
-        render_pdf(document.snapshot),
+        document_pdf_content(document),
         content_type="application/pdf",
         headers={
             "Content-Disposition": content_disposition_header(True, document.filename),

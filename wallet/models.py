@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -170,6 +171,16 @@ class InvoiceSequence(models.Model):
         return f"{self.series} {self.financial_year}: {self.last_number}"
 
 
+def documents_storage():
+    """The private storage of rendered document PDFs (``STORAGES["documents"]``); a callable,
+    so migrations name it rather than freezing one deployment's location."""
+    return storages["documents"]
+
+
+def document_pdf_path(document: "Invoice", filename: str) -> str:
+    return f"{document.doc_type}/{document.financial_year}/{filename}"
+
+
 class Invoice(models.Model):
     """An issued invoice or credit note. Everything it shows is frozen in ``snapshot`` at issue.
 
@@ -177,7 +188,7 @@ class Invoice(models.Model):
     transaction of the event that makes it (a top-up captured, a fee debited or refunded, a
     booking confirmed or cancelled); never changed afterwards. The PDF is rendered from the
     snapshot alone (``wallet.invoices.render_pdf``), so later edits to shops, services or
-    prices change nothing already issued.
+    prices change nothing already issued; the first download stores it in ``pdf``.
     """
 
     class Kind(models.TextChoices):
@@ -233,6 +244,15 @@ class Invoice(models.Model):
     issued_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
     # Number, date, parties, lines, tax and totals as they were at issue (plain JSON).
     snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
+    # The PDF rendered from the snapshot, stored on its first download
+    # (``wallet.invoices.document_pdf_content``) and served as stored ever after.
+    pdf = models.FileField(
+        _("PDF"),
+        upload_to=document_pdf_path,
+        storage=documents_storage,
+        blank=True,
+        editable=False,
+    )
 
     class Meta:
         db_table = "wallet_invoices"

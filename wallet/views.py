@@ -44,7 +44,7 @@ from providers.models import Provider
 from . import selectors, services
 from .forms import HistoryFilterForm, MonthForm, TopUpForm
 from .gateways import GatewayError, TestGateway, get_gateway
-from .invoices import pdf_response, render_pdf, tax_amounts
+from .invoices import document_pdf_content, pdf_response, tax_amounts
 from .models import Invoice, Payment, WalletTransaction
 
 logger = logging.getLogger(__name__)
@@ -441,7 +441,7 @@ class TestCheckoutView(_OwnPaymentMixin, View):
 @never_cache
 @require_GET
 def document_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """An invoice or credit note as PDF, from its snapshot. Reading it writes nothing."""
+    """An invoice or credit note as PDF, rendered from its snapshot once and then stored."""
     document = selectors.document_for(user=request.user, pk=pk)
     if document is None:
         raise Http404
@@ -564,7 +564,7 @@ class DocumentsZipView(ProviderRequiredMixin, View):
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for document in selectors.documents_of_month(provider=self.provider, month=month):
-                archive.writestr(document.filename, render_pdf(document.snapshot))
+                archive.writestr(document.filename, document_pdf_content(document))
             archive.writestr(f"gstr1-{month:%Y-%m}.csv", _gstr1_csv(self.provider, month))
         return HttpResponse(
             buffer.getvalue(),

@@ -166,7 +166,7 @@ def ics(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_GET
 def invoice(request: HttpRequest, pk: int) -> HttpResponse:
-    """The booking's invoice as PDF (issued at confirmation; 404 before). Writes nothing."""
+    """The booking's invoice as PDF (issued at confirmation; 404 before)."""
     appointment = selectors.appointment_for_viewer(user=request.user, pk=pk)
     issued = [
         document

@@ -3,17 +3,19 @@ import io
 import zipfile
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.files.storage import InMemoryStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import CustomerFactory, StaffFactory, login_verified_staff
 from providers.tests.factories import ProviderFactory
-from wallet import services
+from wallet import invoices, services
 from wallet.invoices import amount_in_words, gst_inclusive, number_in_words
 from wallet.models import Invoice, InvoiceSequence, WalletTransaction
 from wallet.tests.factories import PaymentFactory, fund
@@ -175,25 +177,131 @@ def test_topup_invoice_pdf_reads_like_an_invoice(client, settings):
         assert expected in text, expected
 
 
-def test_opening_a_document_never_writes(client, settings, django_assert_max_num_queries):
+@pytest.fixture
+def documents(monkeypatch):
+    """A fresh, empty storage for rendered PDFs, and a count of the renders."""
+    storage = InMemoryStorage()
+    monkeypatch.setattr(Invoice._meta.get_field("pdf"), "storage", storage)
+    renders = []
+    real_render = invoices.render_pdf
+
+    def counting_render(snapshot):
+        renders.append(snapshot["number"])
+        return real_render(snapshot)
+
+    monkeypatch.setattr(invoices, "render_pdf", counting_render)
+    return SimpleNamespace(storage=storage, renders=renders)
+
+
+def stored_files(storage, folder="invoice/2026-27"):
+    return storage.listdir(folder)[1]
+
+
+def test_the_first_download_renders_and_stores_the_pdf_later_ones_serve_it(
+    client, documents, django_assert_max_num_queries
+):
     provider = ProviderFactory()
-    _, row = topup_row(provider)
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
+        _, row = topup_row(provider)
     invoice = Invoice.objects.get()
+    assert not invoice.pdf
     client.force_login(provider.user)
     with CaptureQueriesContext(connection) as queries:
         first = client.get(doc_url(invoice))
-        second = client.get(reverse("wallet:transaction_invoice", args=[row.pk]))
-    assert first.status_code == second.status_code == 200
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
     writes = [
         q["sql"]
         for q in queries.captured_queries
         if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
         and "django_session" not in q["sql"]
     ]
-    assert writes == []
-    assert first.content == second.content  # rendered from the same snapshot
+    assert len(writes) == 1 and "pdf" in writes[0]  # the file's name, nothing else
+    invoice.refresh_from_db()
+    assert invoice.pdf.name == "invoice/2026-27/INV-2026-27-000001.pdf"
+    assert documents.storage.open(invoice.pdf.name).read() == first.content
+    assert documents.renders == ["INV/2026-27/000001"]
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(reverse("wallet:transaction_invoice", args=[row.pk]))
+        third = client.get(doc_url(invoice))
+    assert second.content == third.content == first.content
+    assert documents.renders == ["INV/2026-27/000001"]  # not rendered again
+    assert not any(
+        q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+        for q in queries.captured_queries
+    )
+    assert "private, no-store" in second["Cache-Control"]
+    assert third["Content-Type"] == "application/pdf"
+    assert "INV-2026-27-000001.pdf" in third["Content-Disposition"]
+    assert Invoice.objects.get().snapshot == invoice.snapshot  # the document itself unchanged
     with django_assert_max_num_queries(3):  # session, user, document
         client.get(doc_url(invoice))
+
+
+def test_a_failing_storage_still_serves_the_pdf(client, documents, monkeypatch, caplog):
+    provider = ProviderFactory()
+    topup_row(provider)
+    invoice = Invoice.objects.get()
+    client.force_login(provider.user)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(documents.storage, "save", broken)
+        response = client.get(doc_url(invoice))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "Could not store the PDF" in caplog.text
+    invoice.refresh_from_db()
+    assert not invoice.pdf  # nothing recorded: the next download tries again
+
+    assert client.get(doc_url(invoice)).content == response.content
+    invoice.refresh_from_db()
+    assert invoice.pdf
+    monkeypatch.setattr(documents.storage, "open", broken)
+    again = client.get(doc_url(invoice))
+    assert again.status_code == 200 and again.content == response.content
+    assert "Could not read the stored PDF" in caplog.text
+    assert len(documents.renders) == 3
+
+
+def test_a_stored_pdf_that_went_missing_is_rendered_and_stored_again(client, documents):
+    provider = ProviderFactory()
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
+        topup_row(provider)
+    invoice = Invoice.objects.get()
+    client.force_login(provider.user)
+    first = client.get(doc_url(invoice)).content
+    invoice.refresh_from_db()
+    documents.storage.delete(invoice.pdf.name)
+    assert client.get(doc_url(invoice)).content == first
+    invoice.refresh_from_db()
+    assert documents.storage.open(invoice.pdf.name).read() == first
+    assert len(documents.renders) == 2
+
+
+def test_of_two_first_downloads_racing_one_file_is_kept(documents):
+    provider = ProviderFactory()
+    with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=IST)):
+        topup_row(provider)
+    # Both requests loaded the row before either stored its PDF.
+    late, early = Invoice.objects.get(), Invoice.objects.get()
+    content = invoices.document_pdf_content(early)
+    assert invoices.document_pdf_content(late) == content
+    kept = Invoice.objects.get().pdf.name
+    assert kept == early.pdf.name and late.pdf.name == ""
+    assert stored_files(documents.storage) == [kept.rsplit("/", 1)[1]]
+    assert len(documents.renders) == 2
+
+
+def test_a_document_without_snapshot_is_still_being_prepared(client, documents):
+    provider = ProviderFactory()
+    topup_row(provider)
+    Invoice.objects.update(snapshot={})
+    client.force_login(provider.user)
+    assert client.get(doc_url(Invoice.objects.get())).status_code == 404
+    assert documents.renders == [] and not Invoice.objects.get().pdf
 
 
 def fee_and_refund(provider, ref="appt-42", amount="11.80"):
