@@ -19,12 +19,17 @@ def visible(html: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_each_free_day_is_a_link_named_by_its_date_and_free_times(client, service):
+def one_booking_on_tuesday(service) -> None:
+    """One seat a slot, and Tuesday 8 December's 10:00 taken."""
     Provider.objects.filter(pk=service.provider_id).update(capacity=1)
     services.appointment_book(
         customer=CustomerFactory(), service=service, booking_date=date(2026, 12, 8),
         slot_time=time(10),
     )  # fmt: skip
+
+
+def test_each_free_day_is_a_link_named_by_its_date_and_free_times(client, service):
+    one_booking_on_tuesday(service)
     response = client.get(reverse("bookings:book", args=[service.provider.slug, service.pk]))
     html = response.text
     # Tuesday 8 December: open 9-13 and 14-18 in 30-minute steps = 16 starts, one taken.
@@ -53,11 +58,7 @@ def test_closed_and_full_days_are_announced_and_are_not_links(client, service):
 
 
 def test_day_names_and_notes_are_in_the_visitors_language(client, service):
-    Provider.objects.filter(pk=service.provider_id).update(capacity=1)
-    services.appointment_book(
-        customer=CustomerFactory(), service=service, booking_date=date(2026, 12, 8),
-        slot_time=time(10),
-    )  # fmt: skip
+    one_booking_on_tuesday(service)
     url = reverse("bookings:book", args=[service.provider.slug, service.pk])
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="hi").text
     link = re.search(
