@@ -364,8 +364,11 @@ class BookingListView(PostThrottleScope, ApiView):
         )
         body.is_valid(raise_exception=True)
         data = body.validated_data
+        # With its owner's flags: the booking checks them and reads the service no second time.
         service = get_object_or_404(
-            Service.objects.filter(is_active=True, provider__in=selectors.public_providers()),
+            services.services_with_owner().filter(
+                is_active=True, provider__in=selectors.public_providers()
+            ),
             pk=data["service"],
         )
         try:
@@ -380,7 +383,8 @@ class BookingListView(PostThrottleScope, ApiView):
             )
         except services.BookingError as exc:
             raise booking_problem(exc) from exc
-        appointment = selectors.appointment_for_viewer(user=request.user, pk=appointment.pk)
+        # The customer's own booking, as the service made it (or found it, for a repeated key):
+        # its shop and service are the rows this request read, so nothing is read again.
         return Response(_detail(request, appointment), status=status.HTTP_201_CREATED)
 
 

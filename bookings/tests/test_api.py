@@ -33,6 +33,12 @@ from wallet.models import WalletTransaction
 pytestmark = pytest.mark.django_db
 
 
+# Device, service (with its owner's flags), then in one transaction (and its savepoint, in a
+# test): the shop lock, the one-time key, the day's schedule and bookings, the booking, its
+# audit entry and notification row; then the booking's documents for the answer.
+BOOKING_POST_STATEMENTS = 14
+
+
 def url(name: str, **kwargs) -> str:
     return reverse(f"api:{name}", kwargs=kwargs)
 
@@ -280,6 +286,24 @@ def test_idempotency_key_retry_returns_the_first_booking_and_a_changed_body_is_r
     # Without a key every request is a new one.
     other = client.post(url("bookings-list"), {**data, "slot": "11:00"})
     assert other.status_code == 201 and Appointment.objects.count() == 2
+
+
+def test_booking_answer_is_the_stored_booking_without_reading_it_again(
+    django_assert_max_num_queries,
+):
+    """The 201 answer is built from the rows the booking read and wrote (the service with its
+    owner's flags, the locked shop, the new booking), and says what a later GET says."""
+    _shop, service = open_shop()
+    client = api_client_for(CustomerFactory())
+    data = {"service": service.pk, "date": book_day().isoformat(), "slot": "10:00"}
+    client.post(url("bookings-list"), {**data, "slot": "09:00"})  # caches warm
+    with django_assert_max_num_queries(BOOKING_POST_STATEMENTS) as queries:
+        booked = client.post(url("bookings-list"), data, HTTP_IDEMPOTENCY_KEY="once")
+    assert booked.status_code == 201, booked.content
+    sql = [q["sql"].replace("`", "").replace('"', "") for q in queries.captured_queries]
+    inserted = next(n for n, q in enumerate(sql) if q.startswith("INSERT INTO appointments"))
+    assert not any("FROM appointments" in q for q in sql[inserted:]), sql[inserted:]
+    assert booked.json() == client.get(url("bookings-detail", pk=booked.json()["id"])).json()
 
 
 def test_customer_list_filters_and_validates():
