@@ -24,6 +24,10 @@ logger = logging.getLogger(__name__)
 
 REMINDERS = {"reminder_24h": timedelta(hours=24), "reminder_1h": timedelta(hours=1)}
 _delivering = threading.local()
+# One delivery run at a time in this process. post-office's lock file keeps other processes
+# out, but it tells runs apart by process id, so two threads of one process (a threaded worker,
+# deliveries after commit in a threaded web server) could both take it and send a batch twice.
+_delivery_lock = threading.Lock()
 
 
 @shared_task(name="bookings.tasks.deliver_mail")
@@ -32,8 +36,12 @@ def deliver_mail(lockfile: str | None = None) -> int:
     by one, retried later on a push-service failure), then every queued email that is due.
 
     post-office sends each message once and retries failures (MAIL_MAX_RETRIES every
-    MAIL_RETRY_MINUTES); its lock file keeps overlapping runs on one host from sending the same
-    batch. Returns how many booking events were queued."""
+    MAIL_RETRY_MINUTES); its lock file keeps overlapping runs of other processes on this host,
+    and ``_delivery_lock`` those of other threads of this one, from sending the same batch.
+    Returns how many booking events were queued (0 when another run is going on)."""
+    if not _delivery_lock.acquire(blocking=False):
+        logger.info("Another mail delivery run is going on in this process")
+        return 0
     _delivering.active = True
     try:
         queued = notifications.queue_pending()
@@ -47,6 +55,7 @@ def deliver_mail(lockfile: str | None = None) -> int:
         logger.info("Another mail delivery run holds the lock")
     finally:
         _delivering.active = False
+        _delivery_lock.release()
     return queued
 
 

@@ -197,3 +197,51 @@ def test_old_sent_mail_is_cleaned_up_but_waiting_mail_is_kept(service, frozen, d
     assert not notifications_queued.exists()
     # The second booking's event was never turned into emails: it stays for the worker.
     assert list(Notification.objects.values_list("appointment", flat=True)) == [waiting.pk]
+
+
+@pytest.fixture
+def timed_delivery(monkeypatch):
+    """The delivery run with post-office's send step replaced by one that takes a while and
+    records how many runs are sending at once."""
+    state = {"sending": 0, "most": 0, "runs": 0}
+    release = threading.Event()
+
+    def send(lockfile):
+        state["runs"] += 1
+        state["sending"] += 1
+        state["most"] = max(state["most"], state["sending"])
+        release.wait(5)
+        state["sending"] -= 1
+
+    monkeypatch.setattr(tasks, "send_queued_mail_until_done", send)
+    monkeypatch.setattr(tasks.notifications, "queue_pending", lambda: 0)
+    monkeypatch.setattr(tasks.push, "send_due", lambda: None)
+    return state, release
+
+
+def test_two_threads_of_one_process_never_send_at_once(timed_delivery):
+    """post-office's lock file tells runs apart by process id, so two threads of one process
+    can both take it; the process's own lock lets one run send and the other return."""
+    state, release = timed_delivery
+    first = threading.Thread(target=tasks.deliver_mail)
+    first.start()
+    while state["runs"] == 0:
+        threading.Event().wait(0.01)
+    assert tasks.deliver_mail() == 0  # returns at once: the first run is still sending
+    release.set()
+    first.join()
+    assert state == {"sending": 0, "most": 1, "runs": 1}
+    tasks.deliver_mail()  # the lock is free again once a run ends
+    assert state["runs"] == 2
+
+
+def test_a_failing_run_frees_the_lock(monkeypatch):
+    def broken(lockfile):
+        raise RuntimeError("SMTP said no")
+
+    monkeypatch.setattr(tasks, "send_queued_mail_until_done", broken)
+    monkeypatch.setattr(tasks.notifications, "queue_pending", lambda: 0)
+    monkeypatch.setattr(tasks.push, "send_due", lambda: None)
+    with pytest.raises(RuntimeError):
+        tasks.deliver_mail()
+    assert not tasks._delivery_lock.locked()
