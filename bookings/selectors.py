@@ -393,7 +393,11 @@ def search_providers(params: SearchParams) -> QuerySet[Provider]:
     if params.category:
         qs = qs.filter(category__slug=params.category)
     if params.city:
-        qs = qs.filter(city__iexact=params.city)
+        # One of ``cities()`` as stored (the search form and the API accept no other), so an
+        # equality: the index on (status, city, category) then finds the matches alone, where
+        # the case-insensitive LIKE was a range that MariaDB intersected with the category
+        # index (0.9 ms against 0.4 ms per statement at the benchmark's scale).
+        qs = qs.filter(city=params.city)
     if params.q:
         matching = active_services().filter(service_name__icontains=params.q)
         qs = qs.filter(
@@ -502,11 +506,17 @@ def search_choices() -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def cities() -> list[str]:
-    """The cities of approved shops, for the search form: one loose scan of the index on
-    (status, city), without reading the owners (a city whose only shops have a blocked owner
-    stays in the list and finds nothing, as a city with no match does)."""
+    """The cities of approved shops, for the search form, without reading the owners (a city
+    whose only shops have a blocked owner stays in the list and finds nothing, as a city with
+    no match does).
+
+    DISTINCT over (status, city), the leading columns of the index on (status, city,
+    category), is a loose index scan on MariaDB ("Using index for group-by": one index dive
+    per city, 20 rows read for 10,000 shops); DISTINCT over the city alone read every approved
+    shop's index entry (0.3 ms against 3.5 ms at the benchmark's scale)."""
     approved = Provider.objects.filter(status=Provider.Status.APPROVED)
-    return list(approved.order_by("city").values_list("city", flat=True).distinct())
+    pairs = approved.order_by("status", "city").values_list("status", "city").distinct()
+    return [city for _status, city in pairs]
 
 
 def customer_appointments(user) -> QuerySet[Appointment]:

@@ -6,6 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from bookings import selectors
+from providers.models import Provider
 from providers.tests.factories import ProviderFactory, ServiceFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
@@ -56,3 +58,11 @@ def test_a_known_city_in_another_case_is_that_city(client):
     body = text(client.get(reverse("bookings:search"), {"city": "pune"}))
     assert "1 business takes bookings" in body and "Glow Salon" in body
     assert "Bandra Cuts" not in body
+
+
+def test_the_city_choices_are_the_approved_shops_cities_once_each_in_order():
+    ProviderFactory(city="Pune")  # a second shop in Pune
+    ProviderFactory(city="Agra")
+    ProviderFactory(city="Zirakpur", status=Provider.Status.PENDING)
+    ProviderFactory(city="Yavatmal", status=Provider.Status.REJECTED)
+    assert selectors.cities() == ["Agra", "Mumbai", "Pune"]
