@@ -2,6 +2,7 @@
 desktop and a phone width, and fails on anything the browser reports as wrong."""
 
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,10 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import ConsoleMessage, Page, Request, Response
 
+# A page is quiet when nothing has been in flight for this long (wait_until_quiet).
+QUIET_MS = 100
+QUIET_TICK_MS = 25
+QUIET_TIMEOUT_S = 15
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # The innermost elements sticking out past the right edge of the screen (for the failure message).
@@ -34,6 +39,7 @@ class Journey:
     visited: list[str] = field(default_factory=list)
     shot: set[str] = field(default_factory=set)
     allowed: list[tuple[int, str]] = field(default_factory=list)
+    in_flight: set[Request] = field(default_factory=set)
     count: int = 0
 
     def __post_init__(self) -> None:
@@ -41,6 +47,8 @@ class Journey:
         self.page.set_default_timeout(15_000)
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("request", lambda request: self.in_flight.add(request))
+        self.page.on("requestfinished", lambda request: self.in_flight.discard(request))
         self.page.on("requestfailed", self._on_request_failed)
         self.page.on("response", self._on_response)
         self.page.on("framenavigated", self._on_navigated)
@@ -59,6 +67,7 @@ class Journey:
         self.problems.append(f"console error: {message.text} ({url})")
 
     def _on_request_failed(self, request: Request) -> None:
+        self.in_flight.discard(request)
         self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
 
     def _on_response(self, response: Response) -> None:
@@ -85,9 +94,24 @@ class Journey:
 
     def settle(self, label: str | None = None) -> None:
         """After a navigation: wait until the page is quiet, check it, screenshot it."""
-        self.page.wait_for_load_state("networkidle")
+        self.wait_until_quiet()
         self.check()
         self.snap(label)
+
+    def wait_until_quiet(self) -> None:
+        """The page has loaded and none of its requests (htmx fragments, scripts, images) has
+        been in flight for ``QUIET_MS``. Playwright's "networkidle" waits for 500 ms of
+        silence after every page, which a local server never needs: most of a journey's time.
+        """
+        self.page.wait_for_load_state("load")
+        deadline = time.monotonic() + QUIET_TIMEOUT_S
+        quiet = 0
+        while quiet < QUIET_MS:
+            self.page.wait_for_timeout(QUIET_TICK_MS)  # Playwright delivers the events meanwhile
+            quiet = 0 if self.in_flight else quiet + QUIET_TICK_MS
+            if time.monotonic() > deadline:
+                pending = ", ".join(sorted(r.url for r in self.in_flight))
+                raise AssertionError(f"{self.page.url} never went quiet; in flight: {pending}")
 
     def check(self) -> None:
         if self.problems:

@@ -269,6 +269,8 @@ def test_provider_sets_up_and_runs_the_day_in_hindi(hindi, mid_morning):
     page.get_by_role("button", name=t("Continue to payment")).click()
     hindi.settle("test-gateway")
     page.get_by_role("button", name=re.compile(r"₹1,00,000\.00")).click()
+    # The TEST MODE return page posts the result back to our callback after 400 ms.
+    page.wait_for_url(lambda url: "test-gateway" not in url)
     hindi.settle("payment-done")
     provider.refresh_from_db()
     assert provider.wallet_balance == Decimal("100000.00")

@@ -112,6 +112,8 @@ def test_provider_onboards_gets_approved_and_runs_the_day(journey, second_browse
     page.get_by_role("button", name="Continue to payment").click()
     journey.settle("test-gateway")
     page.get_by_role("button", name=re.compile(r"Pay ₹500\.00")).click()
+    # The TEST MODE return page posts the result back to our callback after 400 ms.
+    page.wait_for_url(lambda url: "test-gateway" not in url)
     journey.settle("payment-done")
     provider.refresh_from_db()
     assert provider.wallet_balance == Decimal("500.00")
