@@ -269,11 +269,15 @@ def _viewable(request, pk: int) -> Appointment:
 def _detail(request, appointment: Appointment) -> dict:
     is_customer, is_provider = selectors.viewer_roles(appointment, request.user)
     appointment.can_change = is_customer and services.customer_can_change(appointment)
-    appointment.documents = [
-        {"id": d.pk, "number": d.number, "kind": d.kind, "doc_type": d.doc_type}
-        for d in selectors.booking_documents(
+    documents = []
+    # A booking's documents are issued when it is confirmed (with its fee), so one that is
+    # still pending has none to read: the answer to most booking POSTs needs no query for them.
+    if appointment.status != Appointment.Status.PENDING:
+        documents = selectors.booking_documents(
             appointment, for_shop=is_provider or request.user.is_staff
         )
+    appointment.documents = [
+        {"id": d.pk, "number": d.number, "kind": d.kind, "doc_type": d.doc_type} for d in documents
     ]
     return BookingDetailSerializer(appointment).data
 

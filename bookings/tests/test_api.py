@@ -35,8 +35,8 @@ pytestmark = pytest.mark.django_db
 
 # Device, service (with its owner's flags), then in one transaction (and its savepoint, in a
 # test): the shop lock, the one-time key, the day's schedule and bookings, the booking, its
-# audit entry and notification row; then the booking's documents for the answer.
-BOOKING_POST_STATEMENTS = 14
+# audit entry and notification row. A pending booking has no documents to read for the answer.
+BOOKING_POST_STATEMENTS = 13
 
 
 def url(name: str, **kwargs) -> str:
@@ -303,6 +303,8 @@ def test_booking_answer_is_the_stored_booking_without_reading_it_again(
     sql = [q["sql"].replace("`", "").replace('"', "") for q in queries.captured_queries]
     inserted = next(n for n, q in enumerate(sql) if q.startswith("INSERT INTO appointments"))
     assert not any("FROM appointments" in q for q in sql[inserted:]), sql[inserted:]
+    assert booked.json()["status"] == "pending" and booked.json()["documents"] == []
+    assert not any("FROM invoices" in q for q in sql), "a pending booking has no documents"
     assert booked.json() == client.get(url("bookings-detail", pk=booked.json()["id"])).json()
 
 
@@ -592,3 +594,23 @@ def test_ids_beyond_any_database_column_are_not_found():
     huge = 10**30
     _problem(APIClient().get(url("providers-detail", provider_id=huge)), 404)
     _problem(api_client_for(CustomerFactory()).get(url("bookings-detail", pk=huge)), 404)
+
+
+def test_a_confirmed_booking_lists_its_documents_for_each_viewer():
+    """Confirming issues the customer's invoice and the platform's fee invoice: the customer
+    is shown the first, the shop both."""
+    owner = ProviderUserFactory()
+    _shop, service = open_shop(owner=owner, auto_confirm=True)
+    customer = CustomerFactory()
+    booking = services.appointment_book(
+        customer=customer, service=service, booking_date=book_day(), slot_time=time(10)
+    )
+    assert booking.status == Appointment.Status.CONFIRMED
+    path = url("bookings-detail", pk=booking.pk)
+    as_customer = api_client_for(customer).get(path).json()["documents"]
+    as_shop = api_client_for(owner).get(path).json()["documents"]
+    assert [(d["kind"], d["doc_type"]) for d in as_customer] == [("booking", "invoice")]
+    assert sorted((d["kind"], d["doc_type"]) for d in as_shop) == [
+        ("booking", "invoice"),
+        ("booking_fee", "invoice"),
+    ]
