@@ -93,6 +93,12 @@ class WalletView(ProviderRequiredMixin, TemplateView):
         provider = self.provider
         form, rows = _filtered_history(self.request, provider)
         page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        for row in page.object_list:
+            # ``row.document`` (a reverse one-to-one) raises on a row that made no document;
+            # the template engine would swallow that for each such row after listing the
+            # row's attributes (dir()), so the row carries its document or None instead.
+            row.invoice = getattr(row, "document", None)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

@@ -50,6 +50,19 @@ def test_wallet_page_shows_balance_history_and_invoice_links(provider_client, pr
     assert "below" not in body  # no low-balance warning
 
 
+def test_each_history_row_carries_its_document_or_none(provider_client, provider):
+    """A row that made no document carries None: asking the row itself (a reverse one-to-one)
+    raises for each such row, which the template engine swallows at a cost on every page."""
+    fund(provider, "1500", reference="opening")
+    row = fee(provider, "appt-12")
+    response = provider_client.get(reverse("wallet:home"))
+    rows = {r.reference_id: r for r in response.context["page_obj"].object_list}
+    assert rows["appt-12"].invoice == row.document
+    assert rows["opening"].invoice is None
+    body = response.content.decode()
+    assert body.count('class="btn btn-sm btn-outline-primary" href="/wallet/documents/') == 1
+
+
 def test_wallet_page_warns_when_the_balance_is_low(provider_client, provider, settings):
     settings.WALLET_LOW_BALANCE = Decimal("100.00")
     fund(provider, "99.99")
