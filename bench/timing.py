@@ -4,7 +4,7 @@ the commit, and the rest (Python: forms, templates, middleware). Bench-only: ena
 
 A ``SELECT ... FOR UPDATE`` is a primary-key lookup; nearly all of its time is the wait for the
 row lock another booking of the same shop holds. Each worker adds its totals to
-``<dir>/timing-<pid>.json`` after every POST; bench/run.py sums them.
+``<dir>/timing-<pid>.json`` after every POST (atomically); bench/run.py sums them.
 """
 
 from __future__ import annotations
@@ -60,5 +60,9 @@ class SqlTimingMiddleware:
         for key, value in spent.items():
             TOTALS[key] += value
         # The pid of the worker, not of the master that built this middleware before forking.
-        (self.folder / f"timing-{os.getpid()}.json").write_text(json.dumps(TOTALS))
+        # Written whole and then renamed: a worker stopped mid-write leaves its last whole file.
+        path = self.folder / f"timing-{os.getpid()}.json"
+        scratch = path.with_suffix(".tmp")
+        scratch.write_text(json.dumps(TOTALS))
+        os.replace(scratch, path)
         return response
