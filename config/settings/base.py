@@ -204,7 +204,7 @@ CELERY_BEAT_SCHEDULE["bookings-expire-pending"] = {
 }
 # Queued email: render pending booking notifications, then send everything due (post-office
 # retries failures). Every ten seconds: sign-up links, emailed sign-in codes and booking
-# confirmations are waited for, and a run with nothing to send is three indexed reads. Cron
+# confirmations are waited for, and a run with nothing to send is five small statements. Cron
 # alternative: `manage.py deliver_mail` every minute (cron's finest step).
 CELERY_BEAT_SCHEDULE["bookings-deliver-mail"] = {
     "task": "bookings.tasks.deliver_mail",
