@@ -267,26 +267,25 @@ def day_slots_or_reason(
     exclude_id: int | None = None,
 ) -> tuple[list, slots.Unbookable | None]:
     """The free start times of ``day`` (as ``day_slots`` gives them) or, when there are none,
-    why (``slots.unbookable_reason``, the rule the booking service applies): two queries."""
+    why (``slots.unbookable_reason``, the rule the booking service applies): two queries.
+
+    The day is listed once; the reason is asked only of a day with nothing free (asking it
+    first would list the day twice, as ``unbookable_reason`` lists it to tell FULL)."""
     provider = service.provider
     now = now or local_now()
     schedule = schedule_for(provider, day, day)
     taken = taken_on(provider, day, exclude_id=exclude_id)
+    duration = service.duration_minutes
+    if day >= now.date() and slots.is_within_horizon(day, now.date(), schedule.rules):
+        free = slots.free_slots(day=day, schedule=schedule, duration=duration, taken=taken, now=now)
+        if free:
+            language = get_language()
+            return [_slot_time(t.hour, t.minute, language) for t in free], None
     reason = slots.unbookable_reason(
-        day=day,
-        start=None,
-        schedule=schedule,
-        duration=service.duration_minutes,
-        taken=taken,
-        now=now,
+        day=day, start=None, schedule=schedule, duration=duration, taken=taken, now=now
     )
-    if reason is not None:
-        return [], reason
-    free = slots.free_slots(
-        day=day, schedule=schedule, duration=service.duration_minutes, taken=taken, now=now
-    )
-    language = get_language()
-    return [_slot_time(t.hour, t.minute, language) for t in free], None
+    # A day with no free start always has a reason (``unbookable_reason`` ends with FULL).
+    return [], reason
 
 
 def booking_days(provider: Provider) -> list[date]:
