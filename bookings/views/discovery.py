@@ -228,19 +228,26 @@ def _day_labels(day: date, language: str | None) -> tuple[str, str, str, str]:
         )
 
 
-def _day_state_labels(long: str, state: str, free: int) -> tuple[str, str]:
-    """A cell's accessible name and visible note in the active language. ``long`` is
-    escaped already and the catalogue's words are the site's own, so the result is safe, as
-    ``blocktranslate`` output is."""
-    if state == "free":
-        name = ngettext("%(long)s, %(n)s free", "%(long)s, %(n)s free", free)
-        note = ngettext("%(n)s free", "%(n)s free", free) % {"n": free}
-    elif state == "closed":
-        name, note = gettext("%(long)s, closed"), gettext("Closed")
-    elif state == "full":
-        name, note = gettext("%(long)s, fully booked"), gettext("Full")
-    else:
-        name, note = gettext("%(long)s, no times left"), gettext("Full")
+@lru_cache(maxsize=1024)
+def _day_state_words(state: str, free: int, language: str | None) -> tuple[str, str]:
+    """A cell's accessible name (a format with ``%(long)s``) and visible note in one language:
+    a month has a handful of distinct (state, count) pairs, so each is translated once."""
+    with translation.override(language):
+        if state == "free":
+            name = ngettext("%(long)s, %(n)s free", "%(long)s, %(n)s free", free)
+            return name, ngettext("%(n)s free", "%(n)s free", free) % {"n": free}
+        if state == "closed":
+            return gettext("%(long)s, closed"), gettext("Closed")
+        if state == "full":
+            return gettext("%(long)s, fully booked"), gettext("Full")
+        return gettext("%(long)s, no times left"), gettext("Full")
+
+
+def _day_state_labels(long: str, state: str, free: int, language: str | None) -> tuple[str, str]:
+    """A cell's accessible name and visible note. ``long`` is escaped already and the
+    catalogue's words are the site's own, so the result is safe, as ``blocktranslate`` output
+    is."""
+    name, note = _day_state_words(state, free, language)
     return mark_safe(name % {"long": long, "n": free}), mark_safe(note)  # noqa: S308
 
 
@@ -251,7 +258,7 @@ def calendar_days(
     cells = []
     for d, a in sorted(days.items()):
         iso, weekday, day_month, long = _day_labels(d, language)
-        name, note = _day_state_labels(long, a.state, a.free)
+        name, note = _day_state_labels(long, a.state, a.free, language)
         labels = (iso, weekday, day_month, long, name, note)
         cells.append(CalendarDay(d, a.state, a.free, d == selected, *labels))
     return cells
