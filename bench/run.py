@@ -227,6 +227,35 @@ def stop(server: Server | None) -> None:
             server.process.kill()
 
 
+def _stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (field 3 onwards), or None."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def workers_of(master_pid: int) -> list[int]:
+    """The worker processes of a gunicorn master (its children)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(entry.name)
+            if fields and int(fields[1]) == master_pid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    """User + system CPU of these processes so far, in clock ticks."""
+    total = 0
+    for pid in pids:
+        fields = _stat(pid)
+        if fields:
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
 def worker_memory(master_pid: int) -> dict:
     """RSS and PSS (MiB) of each worker of a gunicorn master, and of the master.
 
@@ -245,17 +274,51 @@ def worker_memory(master_pid: int) -> dict:
             pass
         return rss, pss
 
-    workers = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master_pid:
-            workers.append(read(int(entry.name)))
+    workers = [read(pid) for pid in workers_of(master_pid)]
     return {"master": read(master_pid), "workers": sorted(workers)}
+
+
+class CpuMeter:
+    """CPU time per request of a row, split by who spent it: the gunicorn workers (the site),
+    MariaDB's server process and wrk (the load). The rows' throughput is what two cores
+    allow once all three are paid, so this is where each page's share of the ceiling goes.
+
+    Read from /proc and getrusage around the measured runs (warm-up excluded); MariaDB's is
+    the whole server's, and the bench is its only client while it runs."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, server: Server):
+        self.workers = workers_of(server.process.pid)
+        self.database = self._pids_named(("mariadbd", "mysqld"))
+        self.start = self._read()
+
+    @staticmethod
+    def _pids_named(names: tuple[str, ...]) -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    if (entry / "comm").read_text().strip() in names:
+                        found.append(int(entry.name))
+        return found
+
+    def _read(self) -> tuple[float, float, float]:
+        import resource
+
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once it has exited
+        return (
+            cpu_ticks(self.workers) / self.TICK,
+            cpu_ticks(self.database) / self.TICK,
+            children.ru_utime + children.ru_stime,
+        )
+
+    def per_request(self, requests: int) -> tuple[float, float, float] | None:
+        """Milliseconds of CPU per request since the meter started: (site, MariaDB, wrk)."""
+        if not requests:
+            return None
+        end = self._read()
+        return tuple(1000 * (b - a) / requests for a, b in zip(self.start, end, strict=True))
 
 
 def settle(server: Server, *, limit: float = 10.0) -> float:
@@ -265,17 +328,7 @@ def settle(server: Server, *, limit: float = 10.0) -> float:
     slow pages (an invoice PDF on a busy machine) would otherwise eat into the next row."""
 
     def busy_ticks() -> int:
-        total = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == server.process.pid:
-                total += int(fields[11]) + int(fields[12])  # utime + stime
-        return total
+        return cpu_ticks(workers_of(server.process.pid))
 
     started = time.monotonic()
     before = busy_ticks()
@@ -407,6 +460,7 @@ class Row:
     queries_small: str = "–"
     booked_per_s: float | None = None
     overbooked: int = 0
+    cpu: tuple[float, float, float] | None = None  # ms per request: site, MariaDB, wrk
     note: str = ""
 
     @property
@@ -460,6 +514,7 @@ def measure_get(args, row: Row, server: Server, paths_file: Path, headers, redis
         wrk(server.base + "/", args, headers=headers, extra=[str(paths_file), "99"],
             duration=warm, threads=2)  # fmt: skip
     hits0, misses0 = redis.read()
+    meter = CpuMeter(server)
     runs = [
         wrk(
             server.base + "/",
@@ -476,6 +531,7 @@ def measure_get(args, row: Row, server: Server, paths_file: Path, headers, redis
     row.errors = sum(errors_of(run) for run in runs)
     hits, misses = hits1 - hits0, misses1 - misses0
     total = sum(run["requests"] for run in runs)
+    row.cpu = meter.per_request(total)
     if row.server == "full" and hits + misses:
         row.hit_rate = hits / (hits + misses)
     if row.server == "full" and total:
@@ -540,6 +596,7 @@ def measure_booking(args, server: Server, sessions, row: Row, posts: list, *, ru
     threads = min(args.connections, len(sessions))
     share = len(posts) // runs
     first = last_id()
+    meter = CpuMeter(server)
     measured = []  # (wrk's report, bookings created), each run with its own slots
     for n in range(runs):
         mine = posts[n * share : (n + 1) * share]
@@ -560,6 +617,7 @@ def measure_booking(args, server: Server, sessions, row: Row, posts: list, *, ru
             threads=threads,
         )
         measured.append((run, Appointment.objects.filter(id__gt=before).count()))
+    row.cpu = meter.per_request(sum(run["requests"] for run, _made in measured))
     median = median_run([run for run, _made in measured])
     data, created = next((run, made) for run, made in measured if run is median)
     fill(row, data)
@@ -1035,15 +1093,16 @@ def write_results(args, info, rows, memory, redis, compared, profile, distinct, 
     table = [
         "| page | cache | req/s | p50 ms | p95 ms | p99 ms | errors | cache hit rate "
         "| cache reads/req | queries/req "
-        f"{'| ' + small + ' ' if small else ''}| share of ceiling | load | target | verdict |",
+        f"{'| ' + small + ' ' if small else ''}| CPU ms/req: site + MariaDB + wrk "
+        "| share of ceiling | load | target | verdict |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
         + ("---:|" if small else "")
-        + "---:|---:|---|---|",
+        + "---:|---:|---:|---|---|",
     ]
     notes = []
     for r in rows:
         if r.missing:
-            dashes = "– | " * (12 if small else 11)
+            dashes = "– | " * (13 if small else 12)
             table.append(f"| {r.name} | {r.cache} | {dashes}{r.missing} |")
             continue
         share = f"{100 * r.rps / ceiling:.0f} %" if ceiling else "–"
@@ -1051,10 +1110,11 @@ def write_results(args, info, rows, memory, redis, compared, profile, distinct, 
         gets = "–" if r.gets is None else f"{r.gets:.1f}"
         target, verdict = judge(r, ceiling)
         queries = r.queries + (f" | {r.queries_small}" if small else "")
+        cpu = "–" if r.cpu is None else " + ".join(f"{ms:.2f}" for ms in r.cpu)
         table.append(
             f"| {r.name} | {r.cache} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} "
-            f"| {r.errors} | {hit} | {gets} | {queries} | {share} | {r.load:.1f} | {target} "
-            f"| {verdict} |"
+            f"| {r.errors} | {hit} | {gets} | {queries} | {cpu} | {share} | {r.load:.1f} "
+            f"| {target} | {verdict} |"
         )
         if r.note:
             notes.append(f"- {r.name}: {r.note}")
@@ -1123,8 +1183,13 @@ def write_results(args, info, rows, memory, redis, compared, profile, distinct, 
             "second request). The *ceiling* is the bare view served by its own gunicorn with "
             "`MIDDLEWARE = []` (bench/wsgi_bare.py), measured at the start, mid-way and at the "
             "end of the run; shares are of the mean of the three. The full-middleware row is "
-            "the same view through the site's whole stack. Memory is read from /proc after "
-            "each server served its pages.",
+            "the same view through the site's whole stack. *CPU ms/req* is the CPU time "
+            "spent per request during the measured runs by the site's gunicorn workers, by "
+            f"MariaDB's server process and by wrk (/proc and getrusage): {os.cpu_count()} "
+            f"cores give {(os.cpu_count() or 1) * 1000:,} ms of CPU a second, so a page's "
+            "throughput is bounded by that over the sum, and its share of the ceiling is about "
+            "the ceiling's sum over the page's. Memory is read from /proc after each server "
+            "served its pages.",
             "",
             *table,
             "",
