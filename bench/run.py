@@ -1139,7 +1139,7 @@ def write_results(args, info, rows, memory, redis, compared, profile, distinct, 
             for line in Path("/proc/cpuinfo").read_text().splitlines()
             if line.startswith("model name")
         )
-    workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+    workers = args.workers or (os.cpu_count() or 1) + 1  # deploy/gunicorn.conf.py's default
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_end = os.getloadavg()
     mixes = ", ".join(f"{key} {n:,}" for key, n in distinct.items())

@@ -1,6 +1,8 @@
-"""gunicorn's process settings: workers recycled rarely, the preloaded project frozen for GC."""
+"""gunicorn's process settings: one worker more than the cores, recycled rarely, the preloaded
+project frozen for GC."""
 
 import json
+import os
 
 from .test_production import PRODUCTION_ENV, run_python
 
@@ -16,6 +18,7 @@ def test_workers_recycle_after_hours_of_traffic_and_the_master_freezes_its_objec
         frozen = gc.get_freeze_count()
         conf["pre_fork"](None, None)
         print(json.dumps({
+            "workers": conf["workers"],
             "max_requests": conf["max_requests"],
             "jitter": conf["max_requests_jitter"],
             "preload": conf["preload_app"],
@@ -27,6 +30,8 @@ def test_workers_recycle_after_hours_of_traffic_and_the_master_freezes_its_objec
     )
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
+    # CPU-bound sync workers: one spare process for the database waits, no more.
+    assert values["workers"] == os.cpu_count() + 1
     # Hours at a busy worker's 100 requests/s, not seconds; restarts spread out.
     assert values["max_requests"] >= 360_000
     assert values["max_requests"] // 20 <= values["jitter"] < values["max_requests"]
