@@ -276,11 +276,11 @@ def day_slots_or_reason(
     schedule = schedule_for(provider, day, day)
     taken = taken_on(provider, day, exclude_id=exclude_id)
     duration = service.duration_minutes
-    if day >= now.date() and slots.is_within_horizon(day, now.date(), schedule.rules):
-        free = slots.free_slots(day=day, schedule=schedule, duration=duration, taken=taken, now=now)
-        if free:
-            language = get_language()
-            return [_slot_time(t.hour, t.minute, language) for t in free], None
+    # A past day or one beyond the horizon has no free start (``slots.earliest_start``).
+    free = slots.free_slots(day=day, schedule=schedule, duration=duration, taken=taken, now=now)
+    if free:
+        language = get_language()
+        return [_slot_time(t.hour, t.minute, language) for t in free], None
     reason = slots.unbookable_reason(
         day=day, start=None, schedule=schedule, duration=duration, taken=taken, now=now
     )
