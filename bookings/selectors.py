@@ -246,17 +246,7 @@ def day_slots(
 ) -> list:
     """Free start times of ``day`` for ``service`` (as ``SlotTime``): two queries, the
     schedule and the day's bookings, however busy the day."""
-    provider = service.provider
-    now = now or local_now()
-    free = slots.free_slots(
-        day=day,
-        schedule=schedule_for(provider, day, day),
-        duration=service.duration_minutes,
-        taken=taken_on(provider, day, exclude_id=exclude_id),
-        now=now,
-    )
-    language = get_language()
-    return [_slot_time(t.hour, t.minute, language) for t in free]
+    return day_slots_or_reason(service, day, now=now, exclude_id=exclude_id)[0]
 
 
 def day_slots_or_reason(
