@@ -24,6 +24,7 @@ from bookings.tests.api_matrix import (
     open_shop,
     walk_in_slot,
 )
+from bookings.tests.conftest import MONDAY
 from bookings.tests.factories import AppointmentFactory
 from providers.models import Provider, TimeOff
 from providers.tests.factories import ProviderFactory, ServiceFactory
@@ -362,17 +363,13 @@ def test_ics_and_queue():
     assert queue["show"] is False and queue["token_number"] == appointment.token_number
 
 
-def test_queue_today_shows_place_and_estimate():
+def test_queue_today_shows_place_and_estimate(frozen):
+    # At 07:00 on a fixed Monday, so "later today" exists whatever the hour of the run.
     owner = ProviderUserFactory()
     shop, service = counter_shop(owner)
     customer = CustomerFactory()
-    now = timezone.localtime()
-    later = (now + timedelta(minutes=30)).time().replace(second=0, microsecond=0)
-    if later < now.time():
-        pytest.skip("too close to midnight for a booking later today")
-    later = later.replace(minute=later.minute - later.minute % 5)
     appointment = services.appointment_book(
-        customer=customer, service=service, booking_date=now.date(), slot_time=later
+        customer=customer, service=service, booking_date=MONDAY, slot_time=time(7, 30)
     )
     services.appointment_confirm(appointment=appointment, actor=owner)
     body = api_client_for(customer).get(url("bookings-queue", pk=appointment.pk)).json()
