@@ -440,7 +440,7 @@ def test_provider_without_a_shop_is_told_to_describe_it():
     assert body["detail"] == "Tell us about your shop first."
 
 
-def test_walk_in_and_call_next():
+def test_walk_in_and_call_next(frozen):
     owner = ProviderUserFactory()
     shop, service = counter_shop(owner)
     client = api_client_for(owner)
@@ -467,7 +467,7 @@ def test_walk_in_and_call_next():
     assert body["detail"] == "No one else is waiting in today's queue."
 
 
-def test_walk_in_of_another_shops_service_is_a_field_error():
+def test_walk_in_of_another_shops_service_is_a_field_error(frozen):
     owner = ProviderUserFactory()
     shop, _service = counter_shop(owner)
     _other_shop, foreign = open_shop()
