@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -235,15 +236,19 @@ def _stat(pid: int | str) -> list[str] | None:
         return None
 
 
+def _pids(match: Callable[[Path], bool]) -> list[int]:
+    """The running processes whose /proc/PID directory ``match`` accepts."""
+    return [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit() and match(e)]
+
+
 def workers_of(master_pid: int) -> list[int]:
     """The worker processes of a gunicorn master (its children)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            fields = _stat(entry.name)
-            if fields and int(fields[1]) == master_pid:
-                pids.append(int(entry.name))
-    return pids
+
+    def child(entry: Path) -> bool:
+        fields = _stat(entry.name)
+        return bool(fields) and int(fields[1]) == master_pid
+
+    return _pids(child)
 
 
 def cpu_ticks(pids: list[int]) -> int:
@@ -295,13 +300,13 @@ class CpuMeter:
 
     @staticmethod
     def _pids_named(names: tuple[str, ...]) -> list[int]:
-        found = []
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError):
-                    if (entry / "comm").read_text().strip() in names:
-                        found.append(int(entry.name))
-        return found
+        def named(entry: Path) -> bool:
+            try:
+                return (entry / "comm").read_text().strip() in names
+            except OSError:
+                return False
+
+        return _pids(named)
 
     def _read(self) -> tuple[float, float, float]:
         import resource
