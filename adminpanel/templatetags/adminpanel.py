@@ -1,12 +1,14 @@
 """Display helpers for the staff pages."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django import forms, template
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.forms import BoundField
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
@@ -37,6 +39,19 @@ EVIDENCE_LABELS = {
 }
 
 
+def _moment_text(value) -> str | None:
+    """An ISO date and time as the staff pages show moments (Indian time, "1 Dec 2026, 01:24"),
+    or None when ``value`` is not one. A value without an offset is UTC: auditlog records a
+    date-time field that way."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
 def _evidence_text(value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
@@ -45,11 +60,7 @@ def _evidence_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return date_format(timezone.localtime(moment), "j M Y, H:i")
+        return _moment_text(value) or value
     return str(value)
 
 
@@ -85,11 +96,17 @@ def audit_changes(entry) -> list[tuple[str, list]]:
             if field is not None:
                 label = str(getattr(field, "verbose_name", name))
                 choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+                kind = getattr(field, "output_field", field)  # a generated column: what it yields
                 if choices:
                     old, new = choices.get(old, old), choices.get(new, new)
                 elif field.is_relation and (field.many_to_one or field.one_to_one):
                     old = f"#{old}" if old not in _NONE else old
                     new = f"#{new}" if new not in _NONE else new
+                elif isinstance(kind, models.DateTimeField):
+                    old, new = (_moment_text(v) or v for v in (old, new))
+                elif isinstance(kind, models.BooleanField):
+                    words = {"True": gettext("Yes"), "False": gettext("No")}
+                    old, new = words.get(old, old), words.get(new, new)
         rows.append((label.capitalize(), [None if old in _NONE else old, new]))
     return rows
 
