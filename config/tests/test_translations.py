@@ -42,10 +42,11 @@ def _problems(po_path: Path) -> list[str]:
 def fresh_catalogue(tmp_path_factory) -> Path:
     """makemessages over today's code, merged into a copy of the committed catalogue."""
     work = tmp_path_factory.mktemp("messages")
-    for name in SOURCES:
-        (work / name).symlink_to(ROOT / name)
-    (work / "static").mkdir()
-    (work / "static" / "js").symlink_to(ROOT / "static" / "js")
+    # Copies, not links: makemessages writes a temporary .py beside each template it reads, and
+    # two test processes doing that in the same checkout delete each other's files.
+    skip = shutil.ignore_patterns("__pycache__", "tests")
+    for name in [*SOURCES, "static/js"]:
+        shutil.copytree(ROOT / name, work / name, ignore=skip)
     shutil.copytree(ROOT / "locale", work / "locale")
     locale = work / "locale"
     old_cwd = Path.cwd()
@@ -58,7 +59,6 @@ def fresh_catalogue(tmp_path_factory) -> Path:
                 "makemessages",
                 locale=["hi"],
                 domain=domain,
-                symlinks=True,
                 no_obsolete=True,
                 add_location="file",
                 ignore_patterns=IGNORE,
